@@ -1,0 +1,98 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// The same settings on every target, as Hummingbird does.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "remote-mcp",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mcp-server", targets: ["MCPServer"]),
+        .library(name: "MCPWire", targets: ["MCPWire"]),
+        .library(name: "MCPServerCore", targets: ["MCPServerCore"]),
+        .library(name: "MCPServerSQLite", targets: ["MCPServerSQLite"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // The protocol module shared by mcp-server and mcp-bridge: no HTTP framework, no NIO.
+        .target(name: "MCPWire", swiftSettings: swiftSettings),
+        .target(
+            name: "MCPServerCore",
+            dependencies: [
+                "MCPWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MCPServerSQLite",
+            dependencies: [
+                "MCPServerCore",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "MCPServer",
+            dependencies: [
+                "MCPServerCore",
+                "MCPServerSQLite",
+                "MCPWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MCPWireTests",
+            dependencies: ["MCPWire"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MCPServerCoreTests",
+            dependencies: [
+                "MCPServerCore",
+                "MCPServerSQLite",
+                "MCPWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MCPServerTests",
+            dependencies: [
+                "MCPServer",
+                "MCPServerCore",
+                "MCPWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import MCPServerCore
+import MCPServerSQLite
+import ServiceLifecycle
+
+/// `mcp-server serve`: runs the HTTP server until SIGINT or SIGTERM.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the server (the default subcommand).",
+        discussion: """
+            Every option can also be set through the environment variable named in its help; the flag wins. \
+            When the server is ready it prints one line to stderr containing the MCP endpoint URL.
+            """
+    )
+
+    @Option(help: "Address to listen on. (env: MCP_SERVER_HOST; default: 127.0.0.1)")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 picks a free one. (env: MCP_SERVER_PORT; default: 8080)")
+    var port: Int?
+
+    @Option(
+        help: """
+            SQLite database file, created on first start; ':memory:' keeps nothing. \
+            (env: MCP_SERVER_DATABASE; default: \(DataDirectory.defaultDatabasePath()))
+            """
+    )
+    var database: String?
+
+    @Option(help: "Base URL clients use to reach this server. (env: MCP_SERVER_PUBLIC_URL; default: http://HOST:PORT)")
+    var publicURL: String?
+
+    @Option(
+        name: .customLong("allowed-origin"),
+        help:
+            "Browser origin allowed to call the server; repeatable. (env: MCP_SERVER_ALLOWED_ORIGINS, comma-separated)"
+    )
+    var allowedOrigins: [String] = []
+
+    @Option(help: "Largest request body accepted, in bytes. (env: MCP_SERVER_MAX_BODY_BYTES; default: 4194304)")
+    var maxBodyBytes: Int?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. (env: MCP_SERVER_LOG_LEVEL; default: info)")
+    var logLevel: String?
+
+    @Option(help: "json (one object per line) or text. (env: MCP_SERVER_LOG_FORMAT; default: json)")
+    var logFormat: String?
+
+    func run() async throws {
+        let settings = try self.resolve()
+        let format = settings.logFormat
+        let level = settings.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler =
+                format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "mcp.server")
+        logger.logLevel = level
+
+        let store: any ServerStore
+        do {
+            store = try await SQLiteServerStore.open(path: settings.databasePath, logger: logger)
+        } catch {
+            logger.critical(
+                "Cannot open the database",
+                metadata: ["store.path": "\(settings.databasePath)", "error": "\(error)"]
+            )
+            throw ExitCode.failure
+        }
+        logger.info("Opened database", metadata: ["store.path": "\(settings.databasePath)"])
+        let app = MCPServerApplication.make(
+            configuration: settings.server,
+            dispatcher: MCPDispatcher(catalog: .builtIn),
+            store: store,
+            logger: logger,
+            onReady: { url in ReadyLine.announce(mcpURL: url, format: format) }
+        )
+        try await app.runService()
+        logger.info("Stopped")
+    }
+
+    /// Flags, environment and defaults, validated.
+    func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServeSettings {
+        let values = OptionValue(environment: environment)
+        let port = try values.integer(self.port, env: "MCP_SERVER_PORT", default: 8080, name: "--port")
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        let maxBody = try values.integer(
+            self.maxBodyBytes,
+            env: "MCP_SERVER_MAX_BODY_BYTES",
+            default: 4 * 1024 * 1024,
+            name: "--max-body-bytes"
+        )
+        guard maxBody >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        var publicURL: URL?
+        if let text = values.optionalString(self.publicURL, env: "MCP_SERVER_PUBLIC_URL") {
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+                ["http", "https"].contains(scheme),
+                url.host != nil, url.query == nil, url.fragment == nil
+            else { throw ValidationError("--public-url must be an http(s) URL without query or fragment: \(text)") }
+            publicURL = text.hasSuffix("/") ? URL(string: String(text.dropLast()))! : url
+        }
+        let levelText = values.string(self.logLevel, env: "MCP_SERVER_LOG_LEVEL", default: "info")
+        guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        let formatText = values.string(self.logFormat, env: "MCP_SERVER_LOG_FORMAT", default: "json")
+        guard let format = LogFormat(rawValue: formatText.lowercased()) else {
+            throw ValidationError("--log-format must be json or text")
+        }
+        return ServeSettings(
+            server: ServerConfiguration(
+                host: values.string(self.host, env: "MCP_SERVER_HOST", default: "127.0.0.1"),
+                port: port,
+                publicURL: publicURL,
+                allowedOrigins: values.list(self.allowedOrigins, env: "MCP_SERVER_ALLOWED_ORIGINS"),
+                maxBodyBytes: maxBody
+            ),
+            databasePath: values.string(
+                self.database,
+                env: "MCP_SERVER_DATABASE",
+                default: DataDirectory.defaultDatabasePath(environment: environment)
+            ),
+            logLevel: level,
+            logFormat: format
+        )
+    }
+}
+
+/// Everything `serve` needs, after flags and environment are resolved.
+struct ServeSettings: Sendable, Hashable {
+    var server: ServerConfiguration
+    var databasePath: String
+    var logLevel: Logger.Level
+    var logFormat: LogFormat
+}
+
+/// How log lines are written.
+enum LogFormat: String, Sendable, Hashable {
+    case json
+    case text
+}

@@ -1,0 +1,115 @@
+import HTTPTypes
+public import Hummingbird
+public import Logging
+public import MCPWire
+import NIOCore
+
+/// `/mcp`: the Streamable HTTP transport in front of ``MCPDispatcher``.
+///
+/// HTTP rules live here (POST only, `Origin`, `Accept`, `Content-Type`, body size); everything the body
+/// says is the dispatcher's business.
+public struct MCPController: Sendable {
+    let dispatcher: MCPDispatcher
+    let originPolicy: OriginPolicy
+    let maxBodyBytes: Int
+
+    public init(dispatcher: MCPDispatcher, originPolicy: OriginPolicy, maxBodyBytes: Int) {
+        self.dispatcher = dispatcher
+        self.originPolicy = originPolicy
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// Adds POST (and the 405 answers for every other method) to `group`.
+    public func addRoutes<Context: MCPRequestContext>(to group: RouterGroup<Context>) {
+        group.post(use: self.post)
+        for method in [HTTPRequest.Method.get, .delete, .put, .patch] {
+            group.on("", method: method) { _, _ in Self.methodNotAllowed() }
+        }
+    }
+
+    @Sendable func post(_ request: Request, context: some MCPRequestContext) async throws -> Response {
+        var request = request
+        guard self.originPolicy.permits(request.headers[.origin]) else {
+            context.logger.notice(
+                "Refused MCP request from a foreign origin",
+                metadata: ["http.origin": "\(request.headers[.origin] ?? "")"]
+            )
+            return Self.error(.forbidden, .invalidRequest("origin not allowed"))
+        }
+        guard MediaTypes.acceptAdmitsJSONAndEventStream(request.headers[.accept]) else {
+            return Self.error(
+                .notAcceptable,
+                .invalidRequest("Accept must list both application/json and text/event-stream")
+            )
+        }
+        guard MediaTypes.isJSON(request.headers[.contentType]) else {
+            return Self.error(.unsupportedMediaType, .invalidRequest("Content-Type must be application/json"))
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > self.maxBodyBytes {
+            return self.tooLarge()
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: self.maxBodyBytes)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            return self.tooLarge()
+        }
+        let headers = request.headers
+        let head = MCPRequestHead { name in
+            HTTPField.Name(name).flatMap { headers[$0] }
+        }
+        let reply = await self.dispatcher.handle(body: Array(buffer: body), head: head, logger: context.logger)
+        return Self.response(for: reply)
+    }
+
+    /// Turns a dispatcher reply into a Hummingbird response.
+    public static func response(for reply: MCPReply) -> Response {
+        switch reply {
+        case .accepted:
+            return Response(status: .accepted)
+        case .message(let status, let json):
+            return Self.json(HTTPResponse.Status(code: status), json)
+        case .stream(let events):
+            var headers = HTTPFields()
+            headers[.contentType] = "text/event-stream"
+            headers[.cacheControl] = "no-cache"
+            headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
+            let body = ResponseBody { writer in
+                for await event in events {
+                    var buffer = ByteBuffer()
+                    buffer.writeString("event: message\ndata: ")
+                    buffer.writeBytes(event.serialized())
+                    buffer.writeString("\n\n")
+                    try await writer.write(buffer)
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: headers, body: body)
+        }
+    }
+
+    private func tooLarge() -> Response {
+        Self.error(.contentTooLarge, .invalidRequest("the body exceeds the limit of \(self.maxBodyBytes) bytes"))
+    }
+
+    static func methodNotAllowed() -> Response {
+        var response = Self.error(
+            .methodNotAllowed,
+            JSONRPCError(code: .invalidRequest, message: "Method not allowed: use POST")
+        )
+        response.headers[.allow] = "POST"
+        return response
+    }
+
+    static func error(_ status: HTTPResponse.Status, _ error: JSONRPCError) -> Response {
+        Self.json(status, JSONRPCErrorResponse(id: nil, error: error).json)
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ json: JSONValue) -> Response {
+        let bytes = json.serialized()
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.contentLength] = String(bytes.count)
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

@@ -1,0 +1,188 @@
+public import Logging
+public import MCPWire
+
+/// Answers MCP JSON-RPC messages for every protocol era, statelessly.
+///
+/// It knows nothing of HTTP libraries: the local server and the Lambda adapter both hand it the body and
+/// a header lookup and turn the ``MCPReply`` into their own response. Nothing is kept between requests,
+/// so any process can answer any request.
+///
+/// Era rules: a request whose `_meta` carries `io.modelcontextprotocol/protocolVersion`, or whose
+/// `MCP-Protocol-Version` header names a modern revision, or that is `server/discover`, follows
+/// 2026-07-28; everything else follows the `initialize`-based revisions, with a missing header meaning
+/// 2025-03-26.
+public struct MCPDispatcher: Sendable {
+    /// The catalog served.
+    public let catalog: MCPCatalog
+    /// `serverInfo`.
+    public let serverInfo: MCPImplementation
+    /// Guidance for the model, sent in `initialize` and `server/discover` results.
+    public let instructions: String?
+    /// How long clients may cache list results and `server/discover` (2026-07-28 `ttlMs`).
+    public let cacheTTLMilliseconds: Int
+
+    public init(
+        catalog: MCPCatalog,
+        serverInfo: MCPImplementation = MCPImplementation(name: "remote-mcp", version: RemoteMCP.version),
+        instructions: String? = nil,
+        cacheTTLMilliseconds: Int = 300_000
+    ) {
+        self.catalog = catalog
+        self.serverInfo = serverInfo
+        self.instructions = instructions
+        self.cacheTTLMilliseconds = cacheTTLMilliseconds
+    }
+
+    /// Answers one POSTed body.
+    public func handle(body: [UInt8], head: MCPRequestHead, logger: Logger) async -> MCPReply {
+        let message: JSONRPCMessage
+        do {
+            message = try JSONRPCMessage(parsing: body)
+        } catch {
+            logger.debug("Rejected MCP message", metadata: ["reason": "\(error.error.message)"])
+            return .message(status: 400, JSONRPCErrorResponse(id: error.id, error: error.error).json)
+        }
+        let headerVersion = head.protocolVersion.map(MCPProtocolVersion.init(rawValue:))
+        switch message {
+        case .request(let request):
+            let modern =
+                request.meta?[MCPMetaKey.protocolVersion] != nil || request.method == MCPMethod.discover
+                || headerVersion?.era == .modern
+            var logger = logger
+            logger[metadataKey: "rpc.method"] = "\(request.method)"
+            if modern {
+                return await self.handleModern(request, head: head, logger: logger)
+            }
+            return await self.handleLegacy(request, headerVersion: headerVersion, logger: logger)
+        case .notification:
+            if let headerVersion, !headerVersion.isSupported {
+                return .message(status: 400, self.unsupportedVersion(headerVersion.rawValue, id: nil))
+            }
+            return .accepted
+        case .response, .errorResponse:
+            // Legacy clients answer server requests this way; we send none, so there is nothing to match.
+            guard headerVersion?.era != .modern else {
+                let error = JSONRPCError.invalidRequest("clients must not send responses in protocol \(headerVersion!)")
+                return .message(status: 400, JSONRPCErrorResponse(id: nil, error: error).json)
+            }
+            return .accepted
+        }
+    }
+
+    // MARK: - Eras
+
+    private func handleLegacy(
+        _ request: JSONRPCRequest,
+        headerVersion: MCPProtocolVersion?,
+        logger: Logger
+    ) async -> MCPReply {
+        let version: MCPProtocolVersion
+        if request.method == MCPMethod.initialize {
+            version = MCPProtocolVersion.latestLegacy
+        } else if let headerVersion {
+            guard MCPProtocolVersion.legacy.contains(headerVersion) else {
+                return .message(status: 400, self.unsupportedVersion(headerVersion.rawValue, id: request.id))
+            }
+            version = headerVersion
+        } else {
+            version = MCPProtocolVersion.assumedWhenHeaderAbsent
+        }
+        let call = Call(request: request, era: .legacy, version: version, logger: logger)
+        return await self.dispatch(call)
+    }
+
+    private func handleModern(_ request: JSONRPCRequest, head: MCPRequestHead, logger: Logger) async -> MCPReply {
+        func reject(_ error: JSONRPCError) -> MCPReply {
+            .message(
+                status: Self.modernStatus(for: error.code),
+                JSONRPCErrorResponse(id: request.id, error: error).json
+            )
+        }
+        guard let meta = request.meta, case .string(let requested) = meta[MCPMetaKey.protocolVersion] else {
+            return reject(.invalidParams("params._meta[\"\(MCPMetaKey.protocolVersion)\"] is required"))
+        }
+        guard case .object = meta[MCPMetaKey.clientCapabilities] else {
+            return reject(.invalidParams("params._meta[\"\(MCPMetaKey.clientCapabilities)\"] is required (an object)"))
+        }
+        guard let header = head.protocolVersion else {
+            return reject(Self.headerMismatch("the \(MCPHeader.protocolVersion) header is required"))
+        }
+        guard header == requested else {
+            return reject(
+                Self.headerMismatch(
+                    "\(MCPHeader.protocolVersion) header '\(header)' does not match _meta protocolVersion '\(requested)'"
+                )
+            )
+        }
+        let version = MCPProtocolVersion(rawValue: requested)
+        guard MCPProtocolVersion.modern.contains(version) else {
+            return .message(status: 400, self.unsupportedVersion(requested, id: request.id))
+        }
+        guard let methodHeader = head.header(MCPHeader.method) else {
+            return reject(Self.headerMismatch("the \(MCPHeader.method) header is required"))
+        }
+        guard methodHeader == request.method else {
+            return reject(
+                Self.headerMismatch(
+                    "\(MCPHeader.method) header '\(methodHeader)' does not match method '\(request.method)'"
+                )
+            )
+        }
+        if let nameKey = Self.nameKeys[request.method], case .string(let bodyName) = request.params?[nameKey] {
+            guard let rawHeader = head.header(MCPHeader.name) else {
+                return reject(Self.headerMismatch("the \(MCPHeader.name) header is required for \(request.method)"))
+            }
+            guard let headerName = MCPHeader.decodeValue(rawHeader) else {
+                return reject(Self.headerMismatch("the \(MCPHeader.name) header is malformed"))
+            }
+            guard headerName == bodyName else {
+                return reject(Self.headerMismatch("\(MCPHeader.name) header does not match params.\(nameKey)"))
+            }
+        }
+        if request.method == MCPMethod.toolsCall, case .string(let name) = request.params?["name"],
+            let tool = self.catalog.tool(named: name),
+            let mismatch = MirroredHeaders.firstMismatch(
+                tool: tool.tool,
+                arguments: request.params?["arguments"],
+                header: head.header
+            )
+        {
+            return reject(Self.headerMismatch(mismatch))
+        }
+        return await self.dispatch(Call(request: request, era: .modern, version: version, logger: logger))
+    }
+
+    /// The body member each method mirrors into `Mcp-Name`.
+    private static let nameKeys = [
+        MCPMethod.toolsCall: "name",
+        MCPMethod.resourcesRead: "uri",
+        MCPMethod.promptsGet: "name",
+    ]
+
+    private static func headerMismatch(_ detail: String) -> JSONRPCError {
+        JSONRPCError(code: .headerMismatch, message: "Header mismatch: \(detail)")
+    }
+
+    private func unsupportedVersion(_ requested: String, id: JSONRPCID?) -> JSONValue {
+        let error = JSONRPCError(
+            code: .unsupportedProtocolVersion,
+            message: "Unsupported protocol version: \(requested)",
+            data: [
+                "supported": .array(MCPProtocolVersion.all.reversed().map { .string($0.rawValue) }),
+                "requested": .string(requested),
+            ]
+        )
+        return JSONRPCErrorResponse(id: id, error: error).json
+    }
+
+    /// 2026-07-28 maps protocol errors onto HTTP statuses; other errors travel in a 200.
+    static func modernStatus(for code: JSONRPCErrorCode) -> Int {
+        switch code {
+        case .methodNotFound: 404
+        case .parseError, .invalidRequest, .invalidParams, .headerMismatch, .missingRequiredClientCapability,
+            .unsupportedProtocolVersion:
+            400
+        default: 200
+        }
+    }
+}

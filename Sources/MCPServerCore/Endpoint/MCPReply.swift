@@ -1,0 +1,24 @@
+public import MCPWire
+
+/// What the MCP endpoint answers, independent of the HTTP library that carries it.
+public enum MCPReply: Sendable {
+    /// `202 Accepted`, empty body: a notification or a response was taken.
+    case accepted
+    /// One JSON-RPC message as `application/json` with this HTTP status.
+    case message(status: Int, JSONValue)
+    /// `200` with `text/event-stream`: notifications, then the response, then the end of the stream.
+    /// Ending the iteration early (the client went away) cancels the request's work.
+    case stream(AsyncStream<JSONValue>)
+}
+
+/// The HTTP facts of a POST that the MCP rules look at.
+public struct MCPRequestHead: Sendable {
+    let header: @Sendable (String) -> String?
+
+    /// - Parameter header: looks a header up by name, case-insensitively; `nil` when absent.
+    public init(header: @escaping @Sendable (String) -> String?) {
+        self.header = header
+    }
+
+    var protocolVersion: String? { self.header(MCPHeader.protocolVersion) }
+}
