@@ -65,6 +65,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Writes clients in a loop so a test can kill -9 it mid-write and check the file (crash safety).
+        .executableTarget(
+            name: "StoreCrashProbe",
+            dependencies: [
+                "MCPServerCore",
+                "MCPServerSQLite",
+                "MCPWire",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Support/StoreCrashProbe",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RemoteMCPTestSupport",
+            path: "Tests/Support/RemoteMCPTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MCPWireTests",
             dependencies: ["MCPWire"],
@@ -74,6 +91,8 @@ let package = Package(
             name: "MCPServerCoreTests",
             dependencies: [
                 "MCPServerCore",
+                "StoreCrashProbe",
+                "RemoteMCPTestSupport",
                 "MCPServerSQLite",
                 "MCPWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -89,6 +108,7 @@ let package = Package(
             name: "MCPServerTests",
             dependencies: [
                 "MCPServer",
+                "RemoteMCPTestSupport",
                 "MCPServerCore",
                 "MCPWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -127,8 +127,7 @@ public struct SQLiteServerStore: ServerStore {
     // MARK: - Clients
 
     public func insertClient(_ client: StoredClient) async throws {
-        do {
-            _ = try await self.run(
+        _ = try await self.run(
                 """
                 INSERT INTO clients (id, secret_hash, registration_token_hash, metadata, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?)
@@ -139,9 +138,6 @@ public struct SQLiteServerStore: ServerStore {
                     .float(client.updatedAt.timeIntervalSince1970),
                 ]
             )
-        } catch let error as ServerStoreError where error == .duplicate {
-            throw error
-        }
     }
 
     public func client(id: String) async throws -> StoredClient? {
@@ -261,6 +257,16 @@ public struct SQLiteServerStore: ServerStore {
     }
 
     // MARK: - Plumbing
+
+    /// Runs SQLite's `PRAGMA integrity_check`; `true` when the file is sound.
+    public func integrityCheck() async throws -> Bool {
+        try await self.run("PRAGMA integrity_check").first?.column("integrity_check")?.string == "ok"
+    }
+
+    /// The schema version recorded in the file.
+    public func storedSchemaVersion() async throws -> Int {
+        try await self.run("PRAGMA user_version").first?.column("user_version")?.integer ?? 0
+    }
 
     public func shutdown() async throws {
         try await self.connection.close()
