@@ -199,7 +199,7 @@ struct SQLiteServerStoreTests {
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
         let path = self.directory.appendingPathComponent("crash.sqlite").path
         let probe = Process()
-        probe.executableURL = try ProbeBinary.url()
+        probe.executableURL = try BuiltProduct.url(named: "StoreCrashProbe")
         probe.arguments = [path]
         let output = Pipe()
         probe.standardOutput = output
@@ -220,18 +220,5 @@ struct SQLiteServerStoreTests {
         #expect(committed.count >= 300)
         #expect(committed.allSatisfy(stored.contains))
         try await store.shutdown()
-    }
-}
-
-/// Finds the StoreCrashProbe executable next to the test bundle.
-enum ProbeBinary {
-    static func url() throws -> URL {
-        var directory = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("StoreCrashProbe")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        throw ServerStoreError.unavailable("StoreCrashProbe not built next to \(Bundle.main.bundleURL.path)")
     }
 }

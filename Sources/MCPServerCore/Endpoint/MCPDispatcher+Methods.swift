@@ -243,6 +243,7 @@ extension MCPDispatcher {
             return .error("Invalid arguments for tool '\(name)': \(violation)")
         }
         let context = ToolContext(logger: call.logger, protocolVersion: call.version, progressSink: progressSink)
+        call.logger.debug("Tool started", metadata: ["mcp.tool": "\(name)"])
         do {
             return try await handler.run(arguments, context)
         } catch let error as ToolError {

@@ -1,0 +1,97 @@
+import Foundation
+import MCPWire
+import RemoteMCPTestSupport
+import Testing
+
+@Suite("mcp-server as a process", .timeLimit(.minutes(3)))
+struct LiveServerTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("live-\(UUID().uuidString)")
+    var databasePath: String { self.directory.appendingPathComponent("server.sqlite").path }
+
+    @Test func versionFlagPrintsTheVersion() async throws {
+        let process = Process()
+        process.executableURL = try BuiltProduct.url(named: "mcp-server")
+        process.arguments = ["--version"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let lines = LineStream.lines(of: output.fileHandleForReading)
+        var all: [String] = []
+        for await line in lines { all.append(line) }
+        process.waitUntilExit()
+        #expect(all == ["0.1.0"])
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test func readyLineIsTheOnlyOneWithTheURLAndLogsAreJSON() async throws {
+        defer { try? FileManager.default.removeItem(at: self.directory) }
+        let server = try await ServerProcess(arguments: ["--database", self.databasePath])
+        let secret = "s3cr3t-\(UUID().uuidString)"
+        let answer = try await post(
+            server.mcpURL,
+            #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"\#(secret)"}}}"#
+        )
+        #expect(answer.status == 200)
+        #expect(answer.body.contains(secret))
+        let requestLine = await server.stderrLines.first { $0.contains(#""path":"/mcp""#) }
+        server.send(SIGTERM)
+        #expect(await server.waitForExit() == 0)
+
+        let log = try JSONValue(parsing: try #require(requestLine))
+        #expect(log["method"] == "POST")
+        #expect(log["status"] == 200)
+        #expect(log["duration_ms"]?.numberValue != nil)
+        #expect(log["request_id"]?.stringValue?.isEmpty == false)
+        #expect(log["timestamp"]?.stringValue?.hasSuffix("Z") == true)
+        #expect(log["level"] == "info")
+        let lines = server.stderrLines.lines
+        #expect(lines.filter { $0.contains(server.mcpURL.absoluteString) }.count == 1)
+        #expect(lines.allSatisfy { (try? JSONValue(parsing: $0))?["message"] != nil }, "every stderr line is a JSON log object")
+        #expect(!lines.contains { $0.contains(secret) }, "request bodies never reach the log")
+    }
+
+    @Test func textLogFormatIsForPeople() async throws {
+        defer { try? FileManager.default.removeItem(at: self.directory) }
+        let server = try await ServerProcess(arguments: ["--database", self.databasePath, "--log-format", "text"])
+        #expect(server.stderrLines.lines.last == "mcp-server ready: \(server.mcpURL.absoluteString)")
+        server.send(SIGINT)
+        #expect(await server.waitForExit() == 0)
+    }
+
+    @Test func sigtermFinishesInFlightRequestsThenClosesTheDatabase() async throws {
+        defer { try? FileManager.default.removeItem(at: self.directory) }
+        let server = try await ServerProcess(
+            arguments: ["--database", self.databasePath],
+            environment: ["MCP_SERVER_LOG_LEVEL": "debug"]
+        )
+        #expect(FileManager.default.fileExists(atPath: self.databasePath + "-wal"))
+        async let slow = post(
+            server.mcpURL,
+            #"{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"countdown","arguments":{"steps":4,"delayMs":250}}}"#
+        )
+        // The tool is running once the server says so; then ask it to stop.
+        _ = await server.stderrLines.first { $0.contains("Tool started") }
+        server.send(SIGTERM)
+        let answer = try await slow
+        #expect(answer.status == 200)
+        #expect(answer.body.contains("Liftoff after 4 steps"))
+        #expect(await server.waitForExit() == 0)
+        // SQLite removes the WAL file when the last connection closes cleanly.
+        #expect(!FileManager.default.fileExists(atPath: self.databasePath + "-wal"))
+        #expect(server.stderrLines.lines.contains { $0.contains("Closed database") })
+    }
+
+    @Test func anUnopenableDatabaseFailsClearly() async throws {
+        let process = Process()
+        process.executableURL = try BuiltProduct.url(named: "mcp-server")
+        process.arguments = ["--port", "0", "--database", "/proc/forbidden/x.sqlite"]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        var lines: [String] = []
+        for await line in LineStream.lines(of: errors.fileHandleForReading) { lines.append(line) }
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        #expect(lines.contains { $0.contains("Cannot open the database") })
+    }
+}
