@@ -11,7 +11,7 @@ enum ReadyLine {
         switch format {
         case .json:
             let members: [String: JSONValue] = [
-                "timestamp": .string(Date().formatted(.iso8601)),
+                "timestamp": .string(LogTimestamp.now()),
                 "level": "notice",
                 "message": "mcp-server ready",
                 "mcp_url": .string(mcpURL.absoluteString),

@@ -128,16 +128,16 @@ public struct SQLiteServerStore: ServerStore {
 
     public func insertClient(_ client: StoredClient) async throws {
         _ = try await self.run(
-                """
-                INSERT INTO clients (id, secret_hash, registration_token_hash, metadata, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    .text(client.id), .text(client.secretHash), .text(client.registrationTokenHash),
-                    .text(client.metadata.serializedString()), .float(client.createdAt.timeIntervalSince1970),
-                    .float(client.updatedAt.timeIntervalSince1970),
-                ]
-            )
+            """
+            INSERT INTO clients (id, secret_hash, registration_token_hash, metadata, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .text(client.id), .text(client.secretHash), .text(client.registrationTokenHash),
+                .text(client.metadata.serializedString()), .float(client.createdAt.timeIntervalSince1970),
+                .float(client.updatedAt.timeIntervalSince1970),
+            ]
+        )
     }
 
     public func client(id: String) async throws -> StoredClient? {

@@ -23,7 +23,10 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
             case .memory: InMemoryServerStore()
             case .sqliteInMemory: try await SQLiteServerStore.open(path: ":memory:", logger: logger)
             case .sqliteFile:
-                try await SQLiteServerStore.open(path: directory.appendingPathComponent("db.sqlite").path, logger: logger)
+                try await SQLiteServerStore.open(
+                    path: directory.appendingPathComponent("db.sqlite").path,
+                    logger: logger
+                )
             }
         defer { try? FileManager.default.removeItem(at: directory) }
         do {
@@ -100,8 +103,18 @@ struct StoreContractTests {
     @Test(arguments: StoreBackend.allCases)
     func signingKeysNewestFirstAndRetire(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
-            let old = StoredSigningKey(id: "k1", algorithm: "ES256", privateKeyPEM: "pem1", createdAt: Date(timeIntervalSince1970: 10))
-            let new = StoredSigningKey(id: "k2", algorithm: "ES256", privateKeyPEM: "pem2", createdAt: Date(timeIntervalSince1970: 20))
+            let old = StoredSigningKey(
+                id: "k1",
+                algorithm: "ES256",
+                privateKeyPEM: "pem1",
+                createdAt: Date(timeIntervalSince1970: 10)
+            )
+            let new = StoredSigningKey(
+                id: "k2",
+                algorithm: "ES256",
+                privateKeyPEM: "pem2",
+                createdAt: Date(timeIntervalSince1970: 20)
+            )
             try await store.insertSigningKey(old)
             try await store.insertSigningKey(new)
             await #expect(throws: ServerStoreError.duplicate) { try await store.insertSigningKey(old) }
@@ -122,14 +135,21 @@ struct StoreContractTests {
             let start = Date(timeIntervalSince1970: 1_700_000_040)
             var decisions: [RateLimitDecision] = []
             for _ in 0..<4 {
-                decisions.append(try await store.consumeRateLimit(key: "ip:1", limit: 3, window: .seconds(60), now: start))
+                decisions.append(
+                    try await store.consumeRateLimit(key: "ip:1", limit: 3, window: .seconds(60), now: start)
+                )
             }
             #expect(decisions.map(\.allowed) == [true, true, true, false])
             #expect(decisions.map(\.count) == [1, 2, 3, 4])
             #expect(decisions[3].resetAt == Date(timeIntervalSince1970: 1_700_000_100))
             let other = try await store.consumeRateLimit(key: "ip:2", limit: 3, window: .seconds(60), now: start)
             #expect(other.count == 1)
-            let nextWindow = try await store.consumeRateLimit(key: "ip:1", limit: 3, window: .seconds(60), now: start + 60)
+            let nextWindow = try await store.consumeRateLimit(
+                key: "ip:1",
+                limit: 3,
+                window: .seconds(60),
+                now: start + 60
+            )
             #expect(nextWindow.allowed && nextWindow.count == 1)
         }
     }
@@ -141,7 +161,12 @@ struct StoreContractTests {
                 for index in 0..<100 {
                     group.addTask {
                         try await store.insertClient(sampleClient("p\(index)", at: Double(index)))
-                        return try await store.consumeRateLimit(key: "shared", limit: 1000, window: .seconds(3600), now: Date()).count
+                        return try await store.consumeRateLimit(
+                            key: "shared",
+                            limit: 1000,
+                            window: .seconds(3600),
+                            now: Date()
+                        ).count
                     }
                 }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
@@ -187,7 +212,11 @@ struct SQLiteServerStoreTests {
     static func setUserVersion(path: String, to version: Int) async throws -> Bool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA user_version=\(version)'); c.commit()", path]
+        process.arguments = [
+            "python3", "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA user_version=\(version)'); c.commit()",
+            path,
+        ]
         try process.run()
         process.waitUntilExit()
         return process.terminationStatus == 0

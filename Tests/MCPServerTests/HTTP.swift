@@ -6,7 +6,11 @@ import FoundationNetworking
 #endif
 
 /// POSTs a JSON-RPC body to a live server the way a conforming client does.
-func post(_ url: URL, _ body: String, headers: [String: String] = [:]) async throws -> (status: Int, body: String, contentType: String?) {
+func post(
+    _ url: URL,
+    _ body: String,
+    headers: [String: String] = [:]
+) async throws -> (status: Int, body: String, contentType: String?) {
     var request = URLRequest(url: url)
     request.httpMethod = "POST"
     request.setValue("application/json", forHTTPHeaderField: "Content-Type")

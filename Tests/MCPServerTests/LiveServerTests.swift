@@ -46,7 +46,10 @@ struct LiveServerTests {
         #expect(log["level"] == "info")
         let lines = server.stderrLines.lines
         #expect(lines.filter { $0.contains(server.mcpURL.absoluteString) }.count == 1)
-        #expect(lines.allSatisfy { (try? JSONValue(parsing: $0))?["message"] != nil }, "every stderr line is a JSON log object")
+        #expect(
+            lines.allSatisfy { (try? JSONValue(parsing: $0))?["message"] != nil },
+            "every stderr line is a JSON log object"
+        )
         #expect(!lines.contains { $0.contains(secret) }, "request bodies never reach the log")
     }
 

@@ -15,7 +15,9 @@ struct PythonSDKInteropTests {
     func pythonClientUsesEveryFeature(_ mode: String) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("interop-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let server = try await ServerProcess(arguments: ["--database", directory.appendingPathComponent("db.sqlite").path])
+        let server = try await ServerProcess(arguments: [
+            "--database", directory.appendingPathComponent("db.sqlite").path,
+        ])
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../Interop/python_sdk_client.py").standardizedFileURL
         let process = Process()
@@ -35,7 +37,9 @@ struct PythonSDKInteropTests {
         server.send(SIGTERM)
         _ = await server.waitForExit()
 
-        let report = try JSONValue(parsing: try #require(lines.last, "no output; stderr: \(errorText.joined(separator: "\n"))"))
+        let report = try JSONValue(
+            parsing: try #require(lines.last, "no output; stderr: \(errorText.joined(separator: "\n"))")
+        )
         #expect(report["problems"] == [], "\(report["problems"] ?? .null)")
         #expect(process.terminationStatus == 0, "\(errorText.suffix(20).joined(separator: "\n"))")
         let expectedVersion: JSONValue = mode == "legacy" ? "2025-11-25" : "2026-07-28"

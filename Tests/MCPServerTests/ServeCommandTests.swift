@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import Logging
-@testable import MCPServer
 import MCPServerCore
 import Testing
+
+@testable import MCPServer
 
 struct ServeCommandTests {
     @Test func defaultsAreLoopbackAndSafe() throws {
@@ -23,7 +24,8 @@ struct ServeCommandTests {
     @Test func environmentFillsWhatFlagsLeaveOut() throws {
         let environment = [
             "MCP_SERVER_HOST": "::1", "MCP_SERVER_PORT": "0", "MCP_SERVER_DATABASE": "/tmp/x.sqlite",
-            "MCP_SERVER_PUBLIC_URL": "https://mcp.example.com/prod/", "MCP_SERVER_ALLOWED_ORIGINS": "http://a, http://b",
+            "MCP_SERVER_PUBLIC_URL": "https://mcp.example.com/prod/",
+            "MCP_SERVER_ALLOWED_ORIGINS": "http://a, http://b",
             "MCP_SERVER_MAX_BODY_BYTES": "65536", "MCP_SERVER_LOG_LEVEL": "debug", "MCP_SERVER_LOG_FORMAT": "text",
         ]
         let settings = try ServeCommand.parse([]).resolve(environment: environment)
@@ -35,12 +37,19 @@ struct ServeCommandTests {
         #expect(settings.server.maxBodyBytes == 65536)
         #expect(settings.logLevel == .debug)
         #expect(settings.logFormat == .text)
-        #expect(settings.server.baseURL(boundPort: 1).appendingPathComponent("mcp").absoluteString == "https://mcp.example.com/prod/mcp")
+        #expect(
+            settings.server.baseURL(boundPort: 1).appendingPathComponent("mcp").absoluteString
+                == "https://mcp.example.com/prod/mcp"
+        )
     }
 
     @Test func flagsWinOverEnvironment() throws {
-        let command = try ServeCommand.parse(["--port", "9000", "--allowed-origin", "http://x", "--allowed-origin", "http://y"])
-        let settings = try command.resolve(environment: ["MCP_SERVER_PORT": "1", "MCP_SERVER_ALLOWED_ORIGINS": "http://z"])
+        let command = try ServeCommand.parse([
+            "--port", "9000", "--allowed-origin", "http://x", "--allowed-origin", "http://y",
+        ])
+        let settings = try command.resolve(environment: [
+            "MCP_SERVER_PORT": "1", "MCP_SERVER_ALLOWED_ORIGINS": "http://z",
+        ])
         #expect(settings.server.port == 9000)
         #expect(settings.server.allowedOrigins == ["http://x", "http://y"])
     }
@@ -64,8 +73,10 @@ struct ServeCommandTests {
         #expect(command is ServeCommand)
     }
 
-    @Test func helpNamesEveryFlagAndItsEnvironmentVariable() {
-        let help = MCPServerCommand.helpMessage(for: ServeCommand.self)
+    @Test(arguments: [
+        MCPServerCommand.helpMessage(for: ServeCommand.self), MCPServerCommand.helpMessage(for: MCPServerCommand.self),
+    ])
+    func helpNamesEveryFlagAndItsEnvironmentVariable(_ help: String) {
         for flag in [
             "--host", "--port", "--database", "--public-url", "--allowed-origin", "--max-body-bytes", "--log-level",
             "--log-format",

@@ -1,5 +1,5 @@
 import Foundation
-public import MCPWire
+import MCPWire
 
 extension MCPCatalog {
     /// The catalog every `mcp-server` offers: tools `echo`, `add`, `server_time` and `countdown`, the

@@ -1,7 +1,7 @@
 import HTTPTypes
 public import Hummingbird
-public import Logging
-public import MCPWire
+import Logging
+import MCPWire
 import NIOCore
 
 /// `/mcp`: the Streamable HTTP transport in front of ``MCPDispatcher``.

@@ -36,17 +36,31 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var members: [String: JSONValue] = [:]
-        for (key, value) in self.metadata { members[Self.outputKey(key)] = Self.json(value) }
-        for (key, value) in event.metadata ?? [:] { members[Self.outputKey(key)] = Self.json(value) }
-        members["timestamp"] = .string(Timestamp.now())
-        members["level"] = .string(event.level.rawValue)
-        members["message"] = .string(event.message.description)
-        members["logger"] = .string(self.label)
-        var line = JSONValue.object(members).serialized()
-        line.append(UInt8(ascii: "\n"))
+        // Built byte by byte rather than through a JSONValue dictionary: this runs once per request.
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        line.append(contentsOf: #"{"timestamp":""#.utf8)
+        LogTimestamp.write(to: &line)
+        line.append(contentsOf: #"","level":""#.utf8)
+        line.append(contentsOf: event.level.rawValue.utf8)
+        line.append(contentsOf: #"","message":"#.utf8)
+        JSONValue.writeString(event.message.description, to: &line)
+        line.append(contentsOf: #","logger":"#.utf8)
+        JSONValue.writeString(self.label, to: &line)
+        func append(_ key: String, _ value: Logger.Metadata.Value) {
+            guard !Self.reservedKeys.contains(key) else { return }
+            line.append(UInt8(ascii: ","))
+            JSONValue.writeString(Self.outputKey(key), to: &line)
+            line.append(UInt8(ascii: ":"))
+            Self.json(value).write(to: &line)
+        }
+        for (key, value) in self.metadata where event.metadata?[key] == nil { append(key, value) }
+        for (key, value) in event.metadata ?? [:] { append(key, value) }
+        line.append(contentsOf: "}\n".utf8)
         Self.writeAll(line, to: self.fileDescriptor)
     }
+
+    private static let reservedKeys: Set<String> = ["timestamp", "level", "message", "logger"]
 
     private static func outputKey(_ key: String) -> String {
         key == "hb.request.id" ? "request_id" : key
@@ -85,19 +99,44 @@ public struct JSONLogHandler: LogHandler {
 }
 
 /// UTC timestamps with milliseconds, without Foundation's formatter cost on every line.
-enum Timestamp {
-    static func now() -> String {
+public enum LogTimestamp {
+    /// Appends `2026-11-25T21:15:02.707Z` for the current time.
+    static func write(to output: inout [UInt8]) {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         var seconds = spec.tv_sec
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        func digits(_ value: Int32, _ width: Int) {
+            var divisor: Int32 = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                output.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
         }
-        let milliseconds = Int32(spec.tv_nsec / 1_000_000)
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(milliseconds, 3))Z"
+        digits(parts.tm_year + 1900, 4)
+        output.append(UInt8(ascii: "-"))
+        digits(parts.tm_mon + 1, 2)
+        output.append(UInt8(ascii: "-"))
+        digits(parts.tm_mday, 2)
+        output.append(UInt8(ascii: "T"))
+        digits(parts.tm_hour, 2)
+        output.append(UInt8(ascii: ":"))
+        digits(parts.tm_min, 2)
+        output.append(UInt8(ascii: ":"))
+        digits(parts.tm_sec, 2)
+        output.append(UInt8(ascii: "."))
+        digits(Int32(spec.tv_nsec / 1_000_000), 3)
+        output.append(UInt8(ascii: "Z"))
+    }
+
+    /// The current time as text.
+    public static func now() -> String {
+        var output: [UInt8] = []
+        Self.write(to: &output)
+        return String(decoding: output, as: UTF8.self)
     }
 }

@@ -3,7 +3,12 @@ extension JSONValue {
     /// - Throws: ``JSONParseError`` for anything RFC 8259 does not allow, invalid UTF-8, duplicate member
     ///   names, or nesting deeper than 128 levels.
     public init(parsing bytes: some Sequence<UInt8>) throws(JSONParseError) {
-        var scanner = JSONScanner(bytes: Array(bytes))
+        try self.init(parsing: Array(bytes))
+    }
+
+    /// Parses one JSON document from UTF-8 bytes (the non-generic path the server takes per request).
+    public init(parsing bytes: [UInt8]) throws(JSONParseError) {
+        var scanner = JSONScanner(bytes: bytes)
         self = try scanner.parseDocument()
     }
 
@@ -53,7 +58,8 @@ extension JSONValue {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    static func writeString(_ string: String, to output: inout [UInt8]) {
+    /// Appends `string` as a JSON string literal (quoted and escaped).
+    public static func writeString(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {

@@ -11,6 +11,11 @@ public enum JSONRPCMessage: Sendable, Hashable {
     ///   wrong shape (-32600) and from a batch array; ``JSONRPCMessageError/id`` is the request id when it
     ///   could be read, so the answer can still reach the right caller.
     public init(parsing bytes: some Sequence<UInt8>) throws(JSONRPCMessageError) {
+        try self.init(parsing: Array(bytes))
+    }
+
+    /// Classifies one message parsed from `bytes` (the non-generic path the server takes per request).
+    public init(parsing bytes: [UInt8]) throws(JSONRPCMessageError) {
         let json: JSONValue
         do {
             json = try JSONValue(parsing: bytes)

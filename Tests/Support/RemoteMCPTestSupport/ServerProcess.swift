@@ -31,7 +31,9 @@ public final class ServerProcess: Sendable {
         var iterator = lines.makeAsyncIterator()
         while let line = await iterator.next() {
             collector.append(line)
-            if line.contains("mcp-server ready"), let range = line.range(of: #"http://[^"\s]+/mcp"#, options: .regularExpression) {
+            if line.contains("mcp-server ready"),
+                let range = line.range(of: #"http://[^"\s]+/mcp"#, options: .regularExpression)
+            {
                 found = URL(string: String(line[range]))
                 break
             }
