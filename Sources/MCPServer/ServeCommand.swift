@@ -23,13 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free one. (env: MCP_SERVER_PORT; default: 8080)")
     var port: Int?
 
-    @Option(
-        help: """
-            SQLite database file, created on first start; ':memory:' keeps nothing. \
-            (env: MCP_SERVER_DATABASE; default: \(DataDirectory.defaultDatabasePath()))
-            """
-    )
-    var database: String?
+    @OptionGroup var store: StoreOptions
 
     @Option(help: "Base URL clients use to reach this server. (env: MCP_SERVER_PUBLIC_URL; default: http://HOST:PORT)")
     var publicURL: String?
@@ -49,6 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "json (one object per line) or text. (env: MCP_SERVER_LOG_FORMAT; default: json)")
     var logFormat: String?
+
+    @OptionGroup(title: "Authorization") var auth: AuthOptions
 
     func run() async throws {
         let settings = try self.resolve()
@@ -74,10 +70,24 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         logger.info("Opened database", metadata: ["store.path": "\(settings.databasePath)"])
+        let authorizationServer: AuthorizationServer?
+        do {
+            authorizationServer = try await self.auth.makeAuthorizationServer(
+                settings: settings.auth,
+                urls: ServerURLs(base: settings.server.baseURL(boundPort: settings.server.port)),
+                store: store,
+                logger: logger
+            )
+        } catch {
+            logger.critical("Cannot set up authorization", metadata: ["error": "\(error)"])
+            try? await store.shutdown()
+            throw ExitCode.failure
+        }
         let app = MCPServerApplication.make(
             configuration: settings.server,
             dispatcher: MCPDispatcher(catalog: .builtIn),
             store: store,
+            authorizationServer: authorizationServer,
             logger: logger,
             onReady: { url in ReadyLine.announce(mcpURL: url, format: format) }
         )
@@ -121,23 +131,21 @@ struct ServeCommand: AsyncParsableCommand {
                 allowedOrigins: values.list(self.allowedOrigins, env: "MCP_SERVER_ALLOWED_ORIGINS"),
                 maxBodyBytes: maxBody
             ),
-            databasePath: values.string(
-                self.database,
-                env: "MCP_SERVER_DATABASE",
-                default: DataDirectory.defaultDatabasePath(environment: environment)
-            ),
+            databasePath: self.store.path(environment: environment),
             logLevel: level,
-            logFormat: format
+            logFormat: format,
+            auth: try self.auth.resolve(environment: environment)
         )
     }
 }
 
 /// Everything `serve` needs, after flags and environment are resolved.
-struct ServeSettings: Sendable, Hashable {
+struct ServeSettings: Sendable {
     var server: ServerConfiguration
     var databasePath: String
     var logLevel: Logger.Level
     var logFormat: LogFormat
+    var auth: AuthSettings
 }
 
 /// How log lines are written.

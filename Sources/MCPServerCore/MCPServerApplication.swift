@@ -14,14 +14,18 @@ public enum MCPServerApplication {
         configuration: ServerConfiguration,
         dispatcher: MCPDispatcher,
         store: any ServerStore,
+        authorizationServer: AuthorizationServer? = nil,
         logger: Logger,
         onReady: @escaping @Sendable (URL) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
+        let urls = authorizationServer?.urls ?? ServerURLs(base: configuration.baseURL(boundPort: configuration.port))
         let dependencies = ServerDependencies(
             dispatcher: dispatcher,
             store: store,
             originPolicy: OriginPolicy(allowedOrigins: configuration.effectiveAllowedOrigins),
-            maxBodyBytes: configuration.maxBodyBytes
+            maxBodyBytes: configuration.maxBodyBytes,
+            urls: urls,
+            authorizationServer: authorizationServer
         )
         let router = buildRouter(context: LocalRequestContext.self, dependencies: dependencies)
         return Application(
@@ -33,7 +37,9 @@ public enum MCPServerApplication {
             services: [store],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
-                await onReady(configuration.baseURL(boundPort: port).appendingPathComponent("mcp"))
+                let base = configuration.baseURL(boundPort: port)
+                urls.resolve(base: base)
+                await onReady(base.appendingPathComponent("mcp"))
             },
             logger: logger
         )

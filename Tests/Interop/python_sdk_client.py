@@ -4,13 +4,51 @@ Usage: python_sdk_client.py MCP_URL MODE   (MODE: legacy | auto)
 
 `legacy` forces the initialize handshake; `auto` lets the SDK probe `server/discover`, which must land
 in the stateless 2026-07-28 era. Prints one JSON line with what it saw; exits non-zero on any mismatch.
+
+With MCP_CLIENT_ID, MCP_CLIENT_SECRET and MCP_ISSUER set, the SDK's client-credentials OAuth provider
+authenticates: it starts from nothing but the MCP URL (401, protected-resource metadata, authorization
+server metadata, token), and PyJWT then verifies the token it got against the server's /jwks.json.
 """
 
 import asyncio
 import json
+import os
 import sys
 
+import jwt
 from mcp import Client
+from mcp.client.auth.extensions.client_credentials import ClientCredentialsOAuthProvider
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
+
+
+class MemoryStorage:
+    """Token storage for the OAuth provider, in memory."""
+
+    def __init__(self):
+        self.tokens = None
+        self.client_info = None
+
+    async def get_tokens(self):
+        return self.tokens
+
+    async def set_tokens(self, tokens):
+        self.tokens = tokens
+
+    async def get_client_info(self):
+        return self.client_info
+
+    async def set_client_info(self, client_info):
+        self.client_info = client_info
+
+
+def verify_with_pyjwt(token: str, issuer: str, audience: str) -> dict:
+    """Independent verification: PyJWT, keys fetched from the server's JWKS."""
+    jwks = jwt.PyJWKClient(issuer + "/jwks.json")
+    key = jwks.get_signing_key_from_jwt(token)
+    header = jwt.get_unverified_header(token)
+    claims = jwt.decode(token, key.key, algorithms=["ES256"], audience=audience, issuer=issuer)
+    return {"typ": header.get("typ"), "alg": header.get("alg"), "claims": sorted(claims.keys()), "scope": claims["scope"]}
 
 
 async def main(url: str, mode: str) -> dict:
@@ -20,7 +58,20 @@ async def main(url: str, mode: str) -> dict:
     async def on_progress(value, total, message):
         progress.append([value, total, message])
 
-    async with Client(url, mode=mode, read_timeout_seconds=30) as client:
+    storage = None
+    server = url
+    if os.environ.get("MCP_CLIENT_ID"):
+        storage = MemoryStorage()
+        provider = ClientCredentialsOAuthProvider(
+            server_url=url,
+            storage=storage,
+            client_id=os.environ["MCP_CLIENT_ID"],
+            client_secret=os.environ["MCP_CLIENT_SECRET"],
+            issuer=os.environ["MCP_ISSUER"],
+        )
+        server = streamable_http_client(url, http_client=create_mcp_http_client(auth=provider))
+
+    async with Client(server, mode=mode, read_timeout_seconds=30) as client:
         seen["protocol_version"] = client.protocol_version
         tools = await client.list_tools()
         seen["tools"] = [tool.name for tool in tools.tools]
@@ -54,6 +105,8 @@ async def main(url: str, mode: str) -> dict:
         seen["prompts"] = [prompt.name for prompt in prompts.prompts]
         prompt = await client.get_prompt("summarize", {"text": "Swift is fast."})
         seen["prompt"] = prompt.messages[0].content.text
+    if storage is not None:
+        seen["jwt"] = verify_with_pyjwt(storage.tokens.access_token, os.environ["MCP_ISSUER"], url)
     return seen
 
 
@@ -80,6 +133,10 @@ def check(seen: dict, mode: str) -> list:
     expect(seen["templates"] == ["greeting://{name}"], "templates")
     expect(seen["prompts"] == ["summarize"], "prompts")
     expect("Swift is fast." in seen["prompt"], "prompt")
+    if "jwt" in seen:
+        expect(seen["jwt"]["typ"] == "at+jwt" and seen["jwt"]["alg"] == "ES256", f"jwt header {seen['jwt']}")
+        required = {"iss", "sub", "aud", "exp", "iat", "jti", "client_id", "scope"}
+        expect(required <= set(seen["jwt"]["claims"]), f"jwt claims {seen['jwt']['claims']}")
     return problems
 
 

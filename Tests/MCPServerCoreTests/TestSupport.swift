@@ -17,7 +17,9 @@ func makeApp(
         dispatcher: MCPDispatcher(catalog: catalog, instructions: "Test server"),
         store: InMemoryServerStore(),
         originPolicy: OriginPolicy(allowedOrigins: allowedOrigins),
-        maxBodyBytes: maxBodyBytes
+        maxBodyBytes: maxBodyBytes,
+        urls: ServerURLs(base: URL(string: "http://mcp.test")!),
+        authorizationServer: nil
     )
     return Application(router: buildRouter(context: LocalRequestContext.self, dependencies: dependencies))
 }

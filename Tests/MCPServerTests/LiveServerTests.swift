@@ -25,7 +25,7 @@ struct LiveServerTests {
 
     @Test func readyLineIsTheOnlyOneWithTheURLAndLogsAreJSON() async throws {
         defer { try? FileManager.default.removeItem(at: self.directory) }
-        let server = try await ServerProcess(arguments: ["--database", self.databasePath])
+        let server = try await ServerProcess(arguments: ["--database", self.databasePath, "--auth", "none"])
         let secret = "s3cr3t-\(UUID().uuidString)"
         let answer = try await post(
             server.mcpURL,
@@ -55,7 +55,9 @@ struct LiveServerTests {
 
     @Test func textLogFormatIsForPeople() async throws {
         defer { try? FileManager.default.removeItem(at: self.directory) }
-        let server = try await ServerProcess(arguments: ["--database", self.databasePath, "--log-format", "text"])
+        let server = try await ServerProcess(arguments: [
+            "--database", self.databasePath, "--log-format", "text", "--auth", "none",
+        ])
         #expect(server.stderrLines.lines.last == "mcp-server ready: \(server.mcpURL.absoluteString)")
         server.send(SIGINT)
         #expect(await server.waitForExit() == 0)
@@ -64,7 +66,7 @@ struct LiveServerTests {
     @Test func sigtermFinishesInFlightRequestsThenClosesTheDatabase() async throws {
         defer { try? FileManager.default.removeItem(at: self.directory) }
         let server = try await ServerProcess(
-            arguments: ["--database", self.databasePath],
+            arguments: ["--database", self.databasePath, "--auth", "none"],
             environment: ["MCP_SERVER_LOG_LEVEL": "debug"]
         )
         #expect(FileManager.default.fileExists(atPath: self.databasePath + "-wal"))

@@ -3,26 +3,65 @@ import MCPWire
 import RemoteMCPTestSupport
 import Testing
 
-/// The official Python MCP SDK (`mcp` from PyPI, pinned in Tests/Interop/requirements.txt) against a live
-/// mcp-server. `scripts/test.sh` installs it and sets `REMOTE_MCP_PYTHON`.
+/// The official Python MCP SDK (`mcp` from PyPI, pinned in Tests/Interop/requirements.txt) and PyJWT against
+/// a live mcp-server. `scripts/test.sh` installs them and sets `REMOTE_MCP_PYTHON`.
 @Suite(
     "Interop with the Python MCP SDK",
     .enabled(if: ProcessInfo.processInfo.environment["REMOTE_MCP_PYTHON"] != nil, "run scripts/test.sh"),
     .timeLimit(.minutes(3))
 )
 struct PythonSDKInteropTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("interop-\(UUID().uuidString)")
+
     @Test(arguments: ["legacy", "auto"])
     func pythonClientUsesEveryFeature(_ mode: String) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("interop-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let server = try await ServerProcess(arguments: [
-            "--database", directory.appendingPathComponent("db.sqlite").path,
-        ])
+        defer { try? FileManager.default.removeItem(at: self.directory) }
+        let database = self.directory.appendingPathComponent("db.sqlite").path
+        let server = try await ServerProcess(arguments: ["--database", database, "--auth", "none"])
+        let report = try await Self.runClient(url: server.mcpURL, mode: mode)
+        server.send(SIGTERM)
+        _ = await server.waitForExit()
+        let expectedVersion: JSONValue = mode == "legacy" ? "2025-11-25" : "2026-07-28"
+        #expect(report["seen"]?["protocol_version"] == expectedVersion)
+    }
+
+    /// The SDK's client-credentials provider finds the authorization server from nothing but the MCP URL,
+    /// gets a token, calls tools; PyJWT verifies that token against `/jwks.json`.
+    @Test(arguments: ["legacy", "auto"])
+    func pythonClientCredentialsProviderDiscoversAndAuthenticates(_ mode: String) async throws {
+        defer { try? FileManager.default.removeItem(at: self.directory) }
+        let database = self.directory.appendingPathComponent("db.sqlite").path
+        let server = try await ServerProcess(arguments: ["--database", database])
+        let base = server.mcpURL.deletingLastPathComponent().absoluteString.trimmingCharacters(in: ["/"])
+        let registration = try await post(
+            URL(string: base + "/dcr")!,
+            #"{"client_name":"python interop","grant_types":["client_credentials"],"application_type":"native"}"#
+        )
+        #expect(registration.status == 201)
+        let client = try JSONValue(parsing: registration.body)
+        let report = try await Self.runClient(
+            url: server.mcpURL,
+            mode: mode,
+            environment: [
+                "MCP_CLIENT_ID": try #require(client["client_id"]?.stringValue),
+                "MCP_CLIENT_SECRET": try #require(client["client_secret"]?.stringValue),
+                "MCP_ISSUER": base,
+            ]
+        )
+        server.send(SIGTERM)
+        _ = await server.waitForExit()
+        #expect(report["seen"]?["jwt"]?["scope"] == "mcp:read mcp:tools")
+        #expect(server.stderrLines.lines.contains { $0.contains(#""event":"token.issued""#) })
+    }
+
+    /// Runs Tests/Interop/python_sdk_client.py and returns its JSON report, failing on any reported problem.
+    static func runClient(url: URL, mode: String, environment: [String: String] = [:]) async throws -> JSONValue {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../Interop/python_sdk_client.py").standardizedFileURL
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["REMOTE_MCP_PYTHON"]!)
-        process.arguments = [script.path, server.mcpURL.absoluteString, mode]
+        process.arguments = [script.path, url.absoluteString, mode]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
@@ -34,15 +73,10 @@ struct PythonSDKInteropTests {
         var errorText: [String] = []
         for await line in errorLines { errorText.append(line) }
         process.waitUntilExit()
-        server.send(SIGTERM)
-        _ = await server.waitForExit()
-
-        let report = try JSONValue(
-            parsing: try #require(lines.last, "no output; stderr: \(errorText.joined(separator: "\n"))")
-        )
+        let last = try #require(lines.last, "no output; stderr: \(errorText.suffix(30).joined(separator: "\n"))")
+        let report = try JSONValue(parsing: last)
         #expect(report["problems"] == [], "\(report["problems"] ?? .null)")
         #expect(process.terminationStatus == 0, "\(errorText.suffix(20).joined(separator: "\n"))")
-        let expectedVersion: JSONValue = mode == "legacy" ? "2025-11-25" : "2026-07-28"
-        #expect(report["seen"]?["protocol_version"] == expectedVersion)
+        return report
     }
 }

@@ -12,11 +12,19 @@ public struct MCPController: Sendable {
     let dispatcher: MCPDispatcher
     let originPolicy: OriginPolicy
     let maxBodyBytes: Int
+    /// Where `WWW-Authenticate` challenges point (the protected-resource metadata), when auth is on.
+    let resourceMetadataURL: String?
 
-    public init(dispatcher: MCPDispatcher, originPolicy: OriginPolicy, maxBodyBytes: Int) {
+    public init(
+        dispatcher: MCPDispatcher,
+        originPolicy: OriginPolicy,
+        maxBodyBytes: Int,
+        resourceMetadataURL: String? = nil
+    ) {
         self.dispatcher = dispatcher
         self.originPolicy = originPolicy
         self.maxBodyBytes = maxBodyBytes
+        self.resourceMetadataURL = resourceMetadataURL
     }
 
     /// Adds POST (and the 405 answers for every other method) to `group`.
@@ -58,8 +66,18 @@ public struct MCPController: Sendable {
         let head = MCPRequestHead { name in
             HTTPField.Name(name).flatMap { headers[$0] }
         }
-        let reply = await self.dispatcher.handle(body: Array(buffer: body), head: head, logger: context.logger)
-        return Self.response(for: reply)
+        let reply = await self.dispatcher.handle(
+            body: Array(buffer: body),
+            head: head,
+            logger: context.logger,
+            authorization: context.authorization
+        )
+        var response = Self.response(for: reply)
+        if case .insufficientScope(_, let scope) = reply {
+            response.headers[.wwwAuthenticate] =
+                #"Bearer error="insufficient_scope", scope="\#(scope)", resource_metadata="\#(self.resourceMetadataURL ?? "")""#
+        }
+        return response
     }
 
     /// Turns a dispatcher reply into a Hummingbird response.
@@ -85,6 +103,9 @@ public struct MCPController: Sendable {
                 try await writer.finish(nil)
             }
             return Response(status: .ok, headers: headers, body: body)
+        case .insufficientScope(let id, let scope):
+            let error = JSONRPCError(code: .invalidRequest, message: "Forbidden: the access token lacks scope \(scope)")
+            return Self.json(.forbidden, JSONRPCErrorResponse(id: id, error: error).json)
         }
     }
 

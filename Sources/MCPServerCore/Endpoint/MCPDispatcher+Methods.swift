@@ -8,6 +8,7 @@ extension MCPDispatcher {
         let era: MCPEra
         let version: MCPProtocolVersion
         let logger: Logger
+        let authorization: MCPAuthorization?
 
         var params: [String: JSONValue] { self.request.params ?? [:] }
     }
@@ -18,6 +19,11 @@ extension MCPDispatcher {
     }
 
     func dispatch(_ call: Call) async -> MCPReply {
+        if let authorization = call.authorization, let scope = Self.requiredScope(for: call.request.method),
+            !authorization.permits(scope)
+        {
+            return .insufficientScope(id: call.request.id, scope: scope)
+        }
         switch (call.request.method, call.era) {
         case (MCPMethod.initialize, .legacy): return self.reply(call, self.initialize(call))
         case (MCPMethod.ping, .legacy): return self.reply(call, .success([:], .no))

@@ -34,7 +34,13 @@ public struct MCPDispatcher: Sendable {
     }
 
     /// Answers one POSTed body.
-    public func handle(body: [UInt8], head: MCPRequestHead, logger: Logger) async -> MCPReply {
+    /// - Parameter authorization: what the caller's token allows; `nil` when authentication is off.
+    public func handle(
+        body: [UInt8],
+        head: MCPRequestHead,
+        logger: Logger,
+        authorization: MCPAuthorization? = nil
+    ) async -> MCPReply {
         let message: JSONRPCMessage
         do {
             message = try JSONRPCMessage(parsing: body)
@@ -51,9 +57,14 @@ public struct MCPDispatcher: Sendable {
             var logger = logger
             logger[metadataKey: "rpc.method"] = "\(request.method)"
             if modern {
-                return await self.handleModern(request, head: head, logger: logger)
+                return await self.handleModern(request, head: head, logger: logger, authorization: authorization)
             }
-            return await self.handleLegacy(request, headerVersion: headerVersion, logger: logger)
+            return await self.handleLegacy(
+                request,
+                headerVersion: headerVersion,
+                logger: logger,
+                authorization: authorization
+            )
         case .notification:
             if let headerVersion, !headerVersion.isSupported {
                 return .message(status: 400, self.unsupportedVersion(headerVersion.rawValue, id: nil))
@@ -74,7 +85,8 @@ public struct MCPDispatcher: Sendable {
     private func handleLegacy(
         _ request: JSONRPCRequest,
         headerVersion: MCPProtocolVersion?,
-        logger: Logger
+        logger: Logger,
+        authorization: MCPAuthorization?
     ) async -> MCPReply {
         let version: MCPProtocolVersion
         if request.method == MCPMethod.initialize {
@@ -87,11 +99,16 @@ public struct MCPDispatcher: Sendable {
         } else {
             version = MCPProtocolVersion.assumedWhenHeaderAbsent
         }
-        let call = Call(request: request, era: .legacy, version: version, logger: logger)
+        let call = Call(request: request, era: .legacy, version: version, logger: logger, authorization: authorization)
         return await self.dispatch(call)
     }
 
-    private func handleModern(_ request: JSONRPCRequest, head: MCPRequestHead, logger: Logger) async -> MCPReply {
+    private func handleModern(
+        _ request: JSONRPCRequest,
+        head: MCPRequestHead,
+        logger: Logger,
+        authorization: MCPAuthorization?
+    ) async -> MCPReply {
         func reject(_ error: JSONRPCError) -> MCPReply {
             .message(
                 status: Self.modernStatus(for: error.code),
@@ -149,7 +166,8 @@ public struct MCPDispatcher: Sendable {
         {
             return reject(Self.headerMismatch(mismatch))
         }
-        return await self.dispatch(Call(request: request, era: .modern, version: version, logger: logger))
+        let call = Call(request: request, era: .modern, version: version, logger: logger, authorization: authorization)
+        return await self.dispatch(call)
     }
 
     /// The body member each method mirrors into `Mcp-Name`.
@@ -173,6 +191,17 @@ public struct MCPDispatcher: Sendable {
             ]
         )
         return JSONRPCErrorResponse(id: id, error: error).json
+    }
+
+    /// The scope a method needs (see ``OAuthScope``); `nil` for the handshake and discovery.
+    public static func requiredScope(for method: String) -> String? {
+        switch method {
+        case MCPMethod.toolsCall: OAuthScope.tools
+        case MCPMethod.toolsList, MCPMethod.resourcesList, MCPMethod.resourcesTemplatesList, MCPMethod.resourcesRead,
+            MCPMethod.promptsList, MCPMethod.promptsGet:
+            OAuthScope.read
+        default: nil
+        }
     }
 
     /// 2026-07-28 maps protocol errors onto HTTP statuses; other errors travel in a 200.

@@ -9,6 +9,8 @@ public enum MCPReply: Sendable {
     /// `200` with `text/event-stream`: notifications, then the response, then the end of the stream.
     /// Ending the iteration early (the client went away) cancels the request's work.
     case stream(AsyncStream<JSONValue>)
+    /// `403`: the access token lacks `scope`, which the method needs.
+    case insufficientScope(id: JSONRPCID, scope: String)
 }
 
 /// The HTTP facts of a POST that the MCP rules look at.

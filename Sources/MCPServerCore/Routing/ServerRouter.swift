@@ -6,12 +6,25 @@ public struct ServerDependencies: Sendable {
     public var store: any ServerStore
     public var originPolicy: OriginPolicy
     public var maxBodyBytes: Int
+    /// The published URLs; their path prefix decides where routes live.
+    public var urls: ServerURLs
+    /// The OAuth authorization server guarding `/mcp`; `nil` runs without authentication (`--auth none`).
+    public var authorizationServer: AuthorizationServer?
 
-    public init(dispatcher: MCPDispatcher, store: any ServerStore, originPolicy: OriginPolicy, maxBodyBytes: Int) {
+    public init(
+        dispatcher: MCPDispatcher,
+        store: any ServerStore,
+        originPolicy: OriginPolicy,
+        maxBodyBytes: Int,
+        urls: ServerURLs,
+        authorizationServer: AuthorizationServer?
+    ) {
         self.dispatcher = dispatcher
         self.store = store
         self.originPolicy = originPolicy
         self.maxBodyBytes = maxBodyBytes
+        self.urls = urls
+        self.authorizationServer = authorizationServer
     }
 }
 
@@ -26,16 +39,39 @@ public func buildRouter<Context: MCPRequestContext>(
     dependencies: ServerDependencies
 ) -> Router<Context> {
     let router = Router(context: Context.self)
+    let auth = dependencies.authorizationServer
+    let prefix = dependencies.urls.pathPrefix
     router.addMiddleware {
         RequestLogMiddleware<Context>()
+        CORSMiddleware<Context>(policy: dependencies.originPolicy) { path in
+            path.contains("/.well-known/") || path.hasSuffix("/jwks.json")
+        }
     }
     router.get("/healthz") { _, _ -> HTTPResponse.Status in .ok }
-    MCPController(
-        dispatcher: dependencies.dispatcher,
-        originPolicy: dependencies.originPolicy,
-        maxBodyBytes: dependencies.maxBodyBytes
-    )
-    .addRoutes(to: router.group(RouterPath(ServerPaths.mcp)))
+    // Served at the root and under the public URL's path prefix, so the server works whether or not the
+    // proxy in front of it (an API Gateway stage, a reverse proxy) strips the prefix.
+    for base in Set(["", prefix]) {
+        let mcp = router.group(RouterPath(base + ServerPaths.mcp))
+        if let auth { mcp.add(middleware: BearerAuthMiddleware<Context>(server: auth)) }
+        MCPController(
+            dispatcher: dependencies.dispatcher,
+            originPolicy: dependencies.originPolicy,
+            maxBodyBytes: dependencies.maxBodyBytes,
+            resourceMetadataURL: auth?.urls.protectedResourceMetadata
+        )
+        .addRoutes(to: mcp)
+        if let auth {
+            RegistrationController(server: auth).addRoutes(
+                to: router.group(RouterPath(base + ServerPaths.registration))
+            )
+            RegistrationController(server: auth).addRoutes(
+                to: router.group(RouterPath(base + ServerPaths.legacyRegistration))
+            )
+            ClientManagementController(server: auth).addRoutes(to: router.group(RouterPath(base + ServerPaths.clients)))
+            TokenController(server: auth).addRoutes(to: router.group(RouterPath(base + ServerPaths.token)))
+        }
+    }
+    if let auth { DiscoveryController(server: auth).addRoutes(to: router) }
     return router
 }
 
@@ -43,4 +79,12 @@ public func buildRouter<Context: MCPRequestContext>(
 public enum ServerPaths {
     /// The MCP endpoint.
     public static let mcp = "/mcp"
+    /// RFC 7591 registration.
+    public static let registration = "/dcr"
+    /// Where clients of the 2025-03-26 authorization spec look for registration.
+    public static let legacyRegistration = "/register"
+    /// RFC 7592 client configuration endpoints live below this.
+    public static let clients = "/clients"
+    /// The token endpoint.
+    public static let token = "/token"
 }

@@ -1,0 +1,164 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MCPServerCore
+
+/// The authorization flags of `serve`.
+struct AuthOptions: ParsableArguments {
+    @Option(
+        help:
+            "jwt (the default: /mcp needs a token from this server) or none (local development only). (env: MCP_SERVER_AUTH)"
+    )
+    var auth: String?
+
+    @Option(
+        help: "Who may register clients at /dcr: open, token or closed. (env: MCP_SERVER_REGISTRATION; default: open)"
+    )
+    var registration: String?
+
+    @Option(
+        help: """
+            File holding the initial access token that --registration token requires. \
+            (env: MCP_SERVER_REGISTRATION_TOKEN_FILE, or the token itself in MCP_SERVER_REGISTRATION_TOKEN)
+            """
+    )
+    var registrationTokenFile: String?
+
+    @Option(help: "Access token lifetime in seconds, 60-86400. (env: MCP_SERVER_TOKEN_TTL; default: 3600)")
+    var tokenTTL: Int?
+
+    @Option(
+        help: """
+            PEM file with the ES256 private key that signs tokens, instead of the key kept in the database. \
+            (env: MCP_SERVER_SIGNING_KEY_FILE, or the PEM itself in MCP_SERVER_SIGNING_KEY)
+            """
+    )
+    var signingKeyFile: String?
+
+    @Option(
+        help: """
+            File with a shared secret (32+ bytes) to sign tokens with HS256 instead of ES256. Weaker: whoever can \
+            verify can forge, and /jwks.json stays empty. (env: MCP_SERVER_HS256_SECRET_FILE, or MCP_SERVER_HS256_SECRET)
+            """
+    )
+    var hs256SecretFile: String?
+
+    @Option(help: "Registrations per IP address per minute. (env: MCP_SERVER_REGISTRATION_RATE_LIMIT; default: 30)")
+    var registrationRateLimit: Int?
+
+    @Option(help: "Token requests per IP address per minute. (env: MCP_SERVER_TOKEN_RATE_LIMIT; default: 120)")
+    var tokenRateLimit: Int?
+
+    @Option(help: "Token requests per client per minute. (env: MCP_SERVER_CLIENT_TOKEN_RATE_LIMIT; default: 60)")
+    var clientTokenRateLimit: Int?
+
+    func resolve(environment: [String: String]) throws -> AuthSettings {
+        let values = OptionValue(environment: environment)
+        let mode = values.string(self.auth, env: "MCP_SERVER_AUTH", default: "jwt").lowercased()
+        guard mode == "jwt" || mode == "none" else { throw ValidationError("--auth must be jwt or none") }
+        let policyText = values.string(self.registration, env: "MCP_SERVER_REGISTRATION", default: "open").lowercased()
+        guard let policy = AuthConfiguration.RegistrationPolicy(rawValue: policyText) else {
+            throw ValidationError("--registration must be open, token or closed")
+        }
+        let registrationToken = try Self.secret(
+            file: values.optionalString(self.registrationTokenFile, env: "MCP_SERVER_REGISTRATION_TOKEN_FILE"),
+            inline: environment["MCP_SERVER_REGISTRATION_TOKEN"],
+            name: "registration token"
+        )
+        if policy == .token {
+            guard let registrationToken, registrationToken.utf8.count >= 16 else {
+                throw ValidationError(
+                    "--registration token needs an initial access token of 16+ characters (MCP_SERVER_REGISTRATION_TOKEN)"
+                )
+            }
+        }
+        let ttl = try values.integer(self.tokenTTL, env: "MCP_SERVER_TOKEN_TTL", default: 3600, name: "--token-ttl")
+        guard (60...86400).contains(ttl) else {
+            throw ValidationError("--token-ttl must be between 60 and 86400 seconds")
+        }
+        let signingKey = try Self.secret(
+            file: values.optionalString(self.signingKeyFile, env: "MCP_SERVER_SIGNING_KEY_FILE"),
+            inline: environment["MCP_SERVER_SIGNING_KEY"],
+            name: "signing key"
+        )
+        let sharedSecret = try Self.secret(
+            file: values.optionalString(self.hs256SecretFile, env: "MCP_SERVER_HS256_SECRET_FILE"),
+            inline: environment["MCP_SERVER_HS256_SECRET"],
+            name: "HS256 secret"
+        )
+        if signingKey != nil, sharedSecret != nil {
+            throw ValidationError("give either a signing key or an HS256 secret, not both")
+        }
+        if let sharedSecret, sharedSecret.utf8.count < 32 {
+            throw ValidationError("the HS256 secret must be at least 32 bytes")
+        }
+        let limits = try [
+            ("--registration-rate-limit", self.registrationRateLimit, "MCP_SERVER_REGISTRATION_RATE_LIMIT", 30),
+            ("--token-rate-limit", self.tokenRateLimit, "MCP_SERVER_TOKEN_RATE_LIMIT", 120),
+            ("--client-token-rate-limit", self.clientTokenRateLimit, "MCP_SERVER_CLIENT_TOKEN_RATE_LIMIT", 60),
+        ].map { name, flag, env, fallback in
+            let value = try values.integer(flag, env: env, default: fallback, name: name)
+            guard value >= 1 else { throw ValidationError("\(name) must be at least 1") }
+            return value
+        }
+        var source = KeyRing.Source.store
+        if let signingKey { source = .operatorPEM(signingKey) }
+        if let sharedSecret { source = .sharedSecret(sharedSecret) }
+        return AuthSettings(
+            configuration: AuthConfiguration(
+                enabled: mode == "jwt",
+                registration: policy,
+                initialAccessTokenHash: registrationToken.map(SecretToken.hash),
+                tokenLifetime: .seconds(ttl),
+                registrationsPerMinutePerIP: limits[0],
+                tokenRequestsPerMinutePerIP: limits[1],
+                tokenRequestsPerMinutePerClient: limits[2]
+            ),
+            keySource: source
+        )
+    }
+
+    /// Reads a secret from a file (trimmed) or takes the inline environment value.
+    private static func secret(file: String?, inline: String?, name: String) throws -> String? {
+        if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ValidationError("cannot read the \(name) file \(file)")
+            }
+            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return inline.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The authorization server for `serve`, or `nil` (with a warning) for `--auth none`.
+    func makeAuthorizationServer(
+        settings: AuthSettings,
+        urls: ServerURLs,
+        store: any ServerStore,
+        logger: Logger
+    )
+        async throws -> AuthorizationServer?
+    {
+        guard settings.configuration.enabled else {
+            logger.warning(
+                "Authentication is OFF (--auth none): anyone who can reach this server can use it. For local development only."
+            )
+            return nil
+        }
+        if case .sharedSecret = settings.keySource {
+            logger.warning("Signing tokens with HS256: anyone holding the secret can forge tokens; prefer ES256")
+        }
+        let keyRing = try await KeyRing.load(
+            source: settings.keySource,
+            store: store,
+            tokenLifetime: settings.configuration.tokenLifetime,
+            logger: logger
+        )
+        return AuthorizationServer(configuration: settings.configuration, urls: urls, store: store, keyRing: keyRing)
+    }
+}
+
+/// Authorization settings after flags and environment are resolved.
+struct AuthSettings: Sendable {
+    var configuration: AuthConfiguration
+    var keySource: KeyRing.Source
+}

@@ -1,0 +1,168 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MCPServerCore
+import MCPWire
+
+/// `mcp-server clients …`: the operator's view of registered OAuth clients, on the same store the server
+/// uses (safe while it runs). Output is JSON on stdout; the secret of a new client is printed once.
+struct ClientsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clients",
+        abstract: "List, show, add or delete OAuth clients.",
+        subcommands: [List.self, Show.self, Add.self, Delete.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every client, one JSON object per line.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await self.store.withStore(logger: OperatorLog.logger) { store in
+                let registry = ClientRegistry(store: store, urls: OperatorLog.urls)
+                for client in try await store.listClients() {
+                    OperatorLog.print(try registry.information(client, registrationToken: nil))
+                }
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One client's registered metadata.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The client_id.") var clientID: String
+
+        func run() async throws {
+            let found = try await self.store.withStore(logger: OperatorLog.logger) { store in
+                guard let client = try await store.client(id: self.clientID) else { return false }
+                OperatorLog.print(
+                    try ClientRegistry(store: store, urls: OperatorLog.urls).information(client, registrationToken: nil)
+                )
+                return true
+            }
+            guard found else { throw OperatorLog.fail("no client \(self.clientID)") }
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a client (works whatever --registration says); prints its secret once."
+        )
+        @OptionGroup var store: StoreOptions
+        @Option(help: "client_name.") var name: String
+        @Option(help: "Space-separated scopes (default: all).") var scope: String?
+        @Option(help: "client_secret_basic or client_secret_post.") var authMethod: String = "client_secret_basic"
+        @Option(help: "The server's public base URL, for registration_client_uri.") var publicURL: String =
+            "http://127.0.0.1:8080"
+
+        func run() async throws {
+            var request: [String: JSONValue] = [
+                "client_name": .string(self.name), "grant_types": ["client_credentials"],
+                "token_endpoint_auth_method": .string(self.authMethod),
+            ]
+            if let scope = self.scope { request["scope"] = .string(scope) }
+            guard let base = URL(string: self.publicURL) else { throw ValidationError("--public-url is not a URL") }
+            do {
+                try await self.store.withStore(logger: OperatorLog.logger) { store in
+                    let information = try await ClientRegistry(store: store, urls: ServerURLs(base: base)).register(
+                        .object(request)
+                    )
+                    OperatorLog.audit("client.registered", clientID: information.clientID)
+                    OperatorLog.print(information)
+                }
+            } catch let error as OAuthHTTPError {
+                throw OperatorLog.fail("\(error.code): \(error.detail ?? "")")
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a client; its tokens stop working.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The client_id.") var clientID: String
+
+        func run() async throws {
+            let deleted = try await self.store.withStore(logger: OperatorLog.logger) { store in
+                try await store.deleteClient(id: self.clientID)
+            }
+            guard deleted else { throw OperatorLog.fail("no client \(self.clientID)") }
+            OperatorLog.audit("client.deleted", clientID: self.clientID)
+        }
+    }
+}
+
+/// `mcp-server keys …`: the JWT signing keys.
+struct KeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys",
+        abstract: "List or rotate the JWT signing keys kept in the database.",
+        subcommands: [List.self, Rotate.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every key (never the private part), newest first.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await self.store.withStore(logger: OperatorLog.logger) { store in
+                for key in try await store.signingKeys() {
+                    var line: [String: JSONValue] = [
+                        "kid": .string(key.id), "alg": .string(key.algorithm),
+                        "created_at": .number(JSONNumber(Int(key.createdAt.timeIntervalSince1970))),
+                    ]
+                    if let retired = key.retiredAt {
+                        line["retired_at"] = .number(JSONNumber(Int(retired.timeIntervalSince1970)))
+                    }
+                    Swift.print(JSONValue.object(line).serializedString())
+                }
+            }
+        }
+    }
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a new key the signing key; older keys keep verifying until their tokens expire."
+        )
+        @OptionGroup var store: StoreOptions
+        @Option(help: "The server's token lifetime in seconds (how long retired keys must keep verifying).")
+        var tokenTTL: Int = 3600
+
+        func run() async throws {
+            let key = try await self.store.withStore(logger: OperatorLog.logger) { store in
+                try await KeyRing.rotate(store: store, tokenLifetime: .seconds(self.tokenTTL))
+            }
+            OperatorLog.audit("key.rotated", clientID: nil, detail: key.id)
+            Swift.print(JSONValue.object(["kid": .string(key.id)]).serializedString())
+        }
+    }
+}
+
+/// Output and audit lines of the operator commands.
+enum OperatorLog {
+    static var logger: Logger {
+        var logger = Logger(label: "mcp.server.cli", factory: { JSONLogHandler(label: $0) })
+        logger.logLevel = .notice
+        return logger
+    }
+
+    /// Used only for `registration_client_uri` in listings, which the operator does not call.
+    static let urls = ServerURLs(base: URL(string: "http://127.0.0.1:8080")!)
+
+    static func print(_ information: ClientInformation) {
+        Swift.print((try? JSONValue(encoding: information).serializedString()) ?? "{}")
+    }
+
+    static func audit(_ event: String, clientID: String?, detail: String? = nil) {
+        var metadata: Logger.Metadata = [
+            "audit": "true", "event": .string(event), "outcome": "success", "source_ip": "cli",
+        ]
+        if let clientID { metadata["client_id"] = .string(clientID) }
+        if let detail { metadata["detail"] = .string(detail) }
+        Self.logger.notice("Audit", metadata: metadata)
+    }
+
+    static func fail(_ message: String) -> any Error {
+        FileHandle.standardError.write(Data("mcp-server: \(message)\n".utf8))
+        return ExitCode.failure
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import JWTKit
+
+/// The claims of an access token (RFC 9068 §2.2).
+struct AccessTokenClaims: JWTPayload, Equatable {
+    var issuer: IssuerClaim
+    var subject: SubjectClaim
+    var audience: AudienceClaim
+    var expiration: ExpirationClaim
+    var issuedAt: IssuedAtClaim
+    var id: IDClaim
+    var clientID: String
+    var scope: String
+
+    enum CodingKeys: String, CodingKey {
+        case issuer = "iss"
+        case subject = "sub"
+        case audience = "aud"
+        case expiration = "exp"
+        case issuedAt = "iat"
+        case id = "jti"
+        case clientID = "client_id"
+        case scope
+    }
+
+    /// Only expiry here; issuer, audience and the rest are checked by ``TokenVerifier`` with clear reasons.
+    func verify(using algorithm: some JWTAlgorithm) async throws {
+        try self.expiration.verifyNotExpired()
+    }
+}

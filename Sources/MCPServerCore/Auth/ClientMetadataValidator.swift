@@ -1,0 +1,145 @@
+import Foundation
+import MCPWire
+
+/// Validates RFC 7591 client metadata and fills in this server's defaults.
+///
+/// The server only issues tokens through `client_credentials`, so that is the default grant and the only
+/// one accepted; redirect URIs are still checked (https, or http on loopback; no fragment) because a
+/// client may send them. Unknown members are ignored, as RFC 7591 §2 requires.
+enum ClientMetadataValidator {
+    static let supportedGrantTypes: Set<String> = ["client_credentials"]
+    static let supportedAuthMethods: Set<String> = ["client_secret_basic", "client_secret_post"]
+    static let maxTextLength = 200
+    static let maxURILength = 2000
+    static let maxListLength = 10
+
+    /// The metadata to register, from a JSON body.
+    static func validate(_ json: JSONValue) throws(OAuthHTTPError) -> ClientMetadata {
+        guard case .object(let members) = json else {
+            throw .invalidClientMetadata("the body must be a JSON object")
+        }
+        var metadata = ClientMetadata()
+        metadata.redirectURIs = try Self.stringList(members, "redirect_uris", maxItemLength: Self.maxURILength)
+        for uri in metadata.redirectURIs ?? [] { try Self.checkRedirectURI(uri) }
+
+        let grantTypes = try Self.stringList(members, "grant_types", maxItemLength: 100) ?? ["client_credentials"]
+        for grant in grantTypes where !Self.supportedGrantTypes.contains(grant) {
+            throw .invalidClientMetadata("unsupported grant type '\(grant)'; this server supports client_credentials")
+        }
+        guard !grantTypes.isEmpty else { throw .invalidClientMetadata("grant_types must not be empty") }
+        if grantTypes.contains("authorization_code"), metadata.redirectURIs?.isEmpty ?? true {
+            throw .invalidRedirectURI("redirect_uris is required for the authorization_code grant")
+        }
+        metadata.grantTypes = grantTypes
+
+        let responseTypes = try Self.stringList(members, "response_types", maxItemLength: 100) ?? []
+        if let type = responseTypes.first {
+            throw .invalidClientMetadata("unsupported response type '\(type)'; client_credentials uses none")
+        }
+        metadata.responseTypes = responseTypes
+
+        let method = try Self.string(members, "token_endpoint_auth_method", maxLength: 100) ?? "client_secret_basic"
+        guard Self.supportedAuthMethods.contains(method) else {
+            throw .invalidClientMetadata(
+                "unsupported token_endpoint_auth_method '\(method)'; use client_secret_basic or client_secret_post"
+            )
+        }
+        metadata.tokenEndpointAuthMethod = method
+
+        if let scope = try Self.string(members, "scope", maxLength: 1000) {
+            let scopes = OAuthScope.parse(scope)
+            guard !scopes.isEmpty else { throw .invalidClientMetadata("scope must not be empty") }
+            for item in scopes where !OAuthScope.all.contains(item) {
+                throw .invalidClientMetadata(
+                    "unknown scope '\(item)'; supported: \(OAuthScope.all.joined(separator: " "))"
+                )
+            }
+            metadata.scope = scopes.joined(separator: " ")
+        } else {
+            metadata.scope = OAuthScope.all.joined(separator: " ")
+        }
+
+        if let type = try Self.string(members, "application_type", maxLength: 20) {
+            guard type == "native" || type == "web" else {
+                throw .invalidClientMetadata("application_type must be native or web")
+            }
+            metadata.applicationType = type
+        }
+        metadata.clientName = try Self.string(members, "client_name", maxLength: Self.maxTextLength)
+        metadata.clientURI = try Self.webURL(members, "client_uri")
+        metadata.logoURI = try Self.webURL(members, "logo_uri")
+        metadata.tosURI = try Self.webURL(members, "tos_uri")
+        metadata.policyURI = try Self.webURL(members, "policy_uri")
+        metadata.contacts = try Self.stringList(members, "contacts", maxItemLength: 320)
+        metadata.softwareID = try Self.string(members, "software_id", maxLength: Self.maxTextLength)
+        metadata.softwareVersion = try Self.string(members, "software_version", maxLength: Self.maxTextLength)
+        return metadata
+    }
+
+    private static func string(
+        _ members: [String: JSONValue],
+        _ key: String,
+        maxLength: Int
+    ) throws(OAuthHTTPError) -> String? {
+        switch members[key] {
+        case nil, .null: return nil
+        case .string(let value):
+            guard value.count <= maxLength else {
+                throw .invalidClientMetadata("\(key) is longer than \(maxLength) characters")
+            }
+            guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw .invalidClientMetadata("\(key) contains control characters")
+            }
+            return value
+        default:
+            throw .invalidClientMetadata("\(key) must be a string")
+        }
+    }
+
+    private static func stringList(
+        _ members: [String: JSONValue],
+        _ key: String,
+        maxItemLength: Int
+    ) throws(OAuthHTTPError) -> [String]? {
+        switch members[key] {
+        case nil, .null: return nil
+        case .array(let items):
+            guard items.count <= Self.maxListLength else {
+                throw .invalidClientMetadata("\(key) has more than \(Self.maxListLength) entries")
+            }
+            return try items.map { item throws(OAuthHTTPError) in
+                guard case .string(let value) = item else {
+                    throw .invalidClientMetadata("\(key) must be an array of strings")
+                }
+                guard value.count <= maxItemLength else {
+                    throw .invalidClientMetadata("an entry of \(key) is longer than \(maxItemLength) characters")
+                }
+                return value
+            }
+        default:
+            throw .invalidClientMetadata("\(key) must be an array of strings")
+        }
+    }
+
+    private static func webURL(_ members: [String: JSONValue], _ key: String) throws(OAuthHTTPError) -> String? {
+        guard let value = try Self.string(members, key, maxLength: Self.maxURILength) else { return nil }
+        guard let url = URL(string: value), let scheme = url.scheme?.lowercased(),
+            scheme == "https" || scheme == "http",
+            url.host?.isEmpty == false
+        else { throw .invalidClientMetadata("\(key) must be an http(s) URL") }
+        return value
+    }
+
+    private static func checkRedirectURI(_ value: String) throws(OAuthHTTPError) {
+        guard let url = URL(string: value), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased(),
+            !host.isEmpty
+        else { throw .invalidRedirectURI("'\(value)' is not an absolute URI") }
+        guard url.fragment == nil, !value.contains("#") else {
+            throw .invalidRedirectURI("redirect URIs must not have a fragment")
+        }
+        let loopback = ["localhost", "127.0.0.1", "[::1]", "::1"].contains(host)
+        guard scheme == "https" || (scheme == "http" && loopback) else {
+            throw .invalidRedirectURI("redirect URIs must use https, or http on a loopback host")
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Crypto
+import Foundation
+
+/// Generating, hashing and comparing the server's secrets (client secrets, registration access tokens).
+///
+/// Secrets are 256 random bits from the system CSPRNG, written in base64url (the unreserved set, so a
+/// client that forgets to form-encode them for Basic auth still works). Only their SHA-256 is stored:
+/// with 256 bits of entropy a slow password hash adds nothing, and SHA-256 keeps `/token` fast.
+public enum SecretToken {
+    /// A new secret: 32 random bytes, base64url without padding (43 characters).
+    public static func generate(byteCount: Int = 32) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<byteCount).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Base64URL.encode(bytes)
+    }
+
+    /// The stored form of a secret: `sha256:` and the hex digest.
+    public static func hash(_ secret: String) -> String {
+        "sha256:" + Hex.encode(SHA256.hash(data: Array(secret.utf8)))
+    }
+
+    /// `true` when `secret` hashes to `storedHash`, comparing in constant time.
+    public static func matches(_ secret: String, storedHash: String) -> Bool {
+        constantTimeEquals(Array(Self.hash(secret).utf8), Array(storedHash.utf8))
+    }
+
+    /// Compares two byte strings in time that depends only on their lengths.
+    public static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        var difference: UInt8 = 0
+        for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
+        return difference == 0
+    }
+}
+
+/// base64url (RFC 4648 §5) without padding.
+public enum Base64URL {
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        guard !base64.contains("=") else { return nil }
+        while base64.count % 4 != 0 { base64 += "=" }
+        return Data(base64Encoded: base64).map(Array.init)
+    }
+}
+
+/// Lower-case hexadecimal.
+enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        var output: [UInt8] = []
+        for byte in bytes {
+            output.append(Self.digits[Int(byte >> 4)])
+            output.append(Self.digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}

@@ -1,0 +1,120 @@
+import Crypto
+public import Foundation
+import JWTKit
+import Logging
+import MCPWire
+import NIOConcurrencyHelpers
+
+/// Checks bearer tokens on `/mcp` (RFC 9068 §4, RFC 6750).
+///
+/// In order: the header (`typ` is `at+jwt`, `alg` is exactly the ring's algorithm, so `none` and
+/// HS256-with-the-public-key confusion fail before any crypto), the signature and expiry (jwt-kit), the
+/// issuer, the audience (this server's `/mcp` URL), and that the client still exists.
+///
+/// A verified token is remembered by its SHA-256 until it expires, so repeated requests cost one hash and
+/// one dictionary lookup. Client existence is re-read from the store at most every
+/// ``AuthConfiguration/clientRecheckInterval``, and at once after a deletion through this process.
+public final class TokenVerifier: Sendable {
+    /// Why a token was refused; the text goes into `error_description`.
+    public struct Rejection: Error, Hashable, Sendable {
+        public let reason: String
+    }
+
+    private struct CachedToken {
+        let authorization: MCPAuthorization
+        let expiresAt: Date
+    }
+
+    private let keyRing: KeyRing
+    private let store: any ServerStore
+    private let urls: ServerURLs
+    private let clientRecheckInterval: TimeInterval
+    private let tokens = NIOLockedValueBox([String: CachedToken]())
+    private let clientsCheckedAt = NIOLockedValueBox([String: Date]())
+    private static let cacheLimit = 50_000
+
+    public init(keyRing: KeyRing, store: any ServerStore, urls: ServerURLs, clientRecheckInterval: Duration) {
+        self.keyRing = keyRing
+        self.store = store
+        self.urls = urls
+        self.clientRecheckInterval = Double(clientRecheckInterval.components.seconds)
+    }
+
+    /// Verifies `token`, or throws a ``Rejection`` that says why.
+    public func verify(_ token: String, now: Date = Date()) async throws -> MCPAuthorization {
+        let key = Hex.encode(SHA256.hash(data: Array(token.utf8)))
+        let cached = self.tokens.withLockedValue { $0[key] }
+        let authorization: MCPAuthorization
+        if let cached, cached.expiresAt > now {
+            authorization = cached.authorization
+        } else {
+            let (verified, expiresAt) = try await self.verifyUncached(token, now: now)
+            authorization = verified
+            self.tokens.withLockedValue { tokens in
+                if tokens.count >= Self.cacheLimit {
+                    tokens = tokens.filter { $0.value.expiresAt > now }
+                    if tokens.count >= Self.cacheLimit { tokens.removeAll() }
+                }
+                tokens[key] = CachedToken(authorization: verified, expiresAt: expiresAt)
+            }
+        }
+        try await self.checkClientExists(authorization.clientID, now: now)
+        return authorization
+    }
+
+    /// Forgets what is known about a client, so its tokens are re-checked against the store at once.
+    public func clientRemoved(_ clientID: String) {
+        self.clientsCheckedAt.withLockedValue { $0[clientID] = nil }
+        self.tokens.withLockedValue { tokens in tokens = tokens.filter { $0.value.authorization.clientID != clientID } }
+    }
+
+    private func checkClientExists(_ clientID: String, now: Date) async throws {
+        let checked = self.clientsCheckedAt.withLockedValue { $0[clientID] }
+        if let checked, now.timeIntervalSince(checked) < self.clientRecheckInterval { return }
+        guard try await self.store.client(id: clientID) != nil else {
+            self.clientRemoved(clientID)
+            throw Rejection(reason: "the client of this token no longer exists")
+        }
+        self.clientsCheckedAt.withLockedValue { $0[clientID] = now }
+    }
+
+    private func verifyUncached(_ token: String, now: Date) async throws -> (MCPAuthorization, Date) {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let headerBytes = Base64URL.decode(parts[0]),
+            let header = try? JSONValue(parsing: headerBytes), case .object = header
+        else { throw Rejection(reason: "malformed token") }
+        guard let type = header["typ"]?.stringValue?.lowercased(), type == "at+jwt" || type == "application/at+jwt"
+        else {
+            throw Rejection(reason: "not an access token (typ must be at+jwt)")
+        }
+        guard header["alg"]?.stringValue == self.keyRing.algorithm else {
+            throw Rejection(reason: "unexpected signing algorithm")
+        }
+        guard let kid = header["kid"]?.stringValue else { throw Rejection(reason: "token names no key") }
+        let claims: AccessTokenClaims
+        do {
+            claims = try await self.keyRing.verify(token, kid: kid)
+        } catch is KeyRingError {
+            throw Rejection(reason: "token signed by an unknown key")
+        } catch {
+            throw Rejection(reason: Self.describe(error))
+        }
+        guard claims.issuer.value == self.urls.issuer else { throw Rejection(reason: "wrong issuer") }
+        guard claims.audience.value.contains(self.urls.resource) else {
+            throw Rejection(reason: "token is for another audience")
+        }
+        guard claims.issuedAt.value <= now.addingTimeInterval(60) else {
+            throw Rejection(reason: "token issued in the future")
+        }
+        guard claims.subject.value == claims.clientID else { throw Rejection(reason: "malformed token") }
+        let scopes = Set(OAuthScope.parse(claims.scope))
+        return (MCPAuthorization(clientID: claims.clientID, scopes: scopes), claims.expiration.value)
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        let text = "\(error)".lowercased()
+        if text.contains("expired") || text.contains("exp") { return "token expired" }
+        if text.contains("signature") { return "bad signature" }
+        return "token could not be verified"
+    }
+}

@@ -1,0 +1,63 @@
+public import Hummingbird
+import MCPWire
+import NIOCore
+
+/// Discovery documents: RFC 9728 protected-resource metadata, RFC 8414 authorization-server metadata,
+/// `/jwks.json`, and `/authorize`, which exists only to tell browser flows they are not offered here.
+public struct DiscoveryController: Sendable {
+    let server: AuthorizationServer
+
+    public init(server: AuthorizationServer) {
+        self.server = server
+    }
+
+    /// Routes, relative to the server's root: the RFC well-known forms (path inserted after the host) and,
+    /// when the public URL has a path prefix, the same documents under that prefix, which is what a
+    /// stage-prefixed API Gateway can route.
+    public func addRoutes<Context: MCPRequestContext>(to router: Router<Context>) {
+        let prefix = self.server.urls.pathPrefix
+        var resourcePaths = [
+            "/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource\(prefix)/mcp",
+        ]
+        var issuerPaths = ["/.well-known/oauth-authorization-server\(prefix)"]
+        if !prefix.isEmpty {
+            resourcePaths += [
+                "\(prefix)/.well-known/oauth-protected-resource", "\(prefix)/.well-known/oauth-protected-resource/mcp",
+            ]
+            issuerPaths += ["\(prefix)/.well-known/oauth-authorization-server"]
+        }
+        for path in Set(resourcePaths) {
+            router.get(RouterPath(path)) { _, _ in try Self.document(self.server.protectedResourceMetadata) }
+        }
+        for path in Set(issuerPaths) {
+            router.get(RouterPath(path)) { _, _ in try Self.document(self.server.authorizationServerMetadata) }
+        }
+        for base in Set(["", prefix]) {
+            router.get(RouterPath("\(base)/jwks.json")) { _, _ in
+                Self.json(await self.server.keyRing.jwks, cacheControl: "public, max-age=300")
+            }
+            router.get(RouterPath("\(base)/authorize")) { _, _ -> Response in
+                throw OAuthHTTPError(
+                    .badRequest,
+                    "unsupported_response_type",
+                    "this server issues tokens only through the client_credentials grant at /token"
+                )
+            }
+        }
+    }
+
+    private static func document(_ value: some Encodable) throws -> Response {
+        Self.json(try JSONValue(encoding: value), cacheControl: "public, max-age=300")
+    }
+
+    private static func json(_ value: JSONValue, cacheControl: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.cacheControl] = cacheControl
+        return Response(
+            status: .ok,
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.serialized()))
+        )
+    }
+}

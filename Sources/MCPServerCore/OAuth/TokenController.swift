@@ -1,0 +1,182 @@
+import Foundation
+public import Hummingbird
+import Logging
+import MCPWire
+
+/// `POST /token`: the client_credentials grant (RFC 6749 §4.4) with client_secret_basic or
+/// client_secret_post, `scope`, and RFC 8707 `resource`.
+public struct TokenController: Sendable {
+    let server: AuthorizationServer
+    static let maxBodyBytes = 64 * 1024
+
+    public init(server: AuthorizationServer) {
+        self.server = server
+    }
+
+    public func addRoutes<Context: MCPRequestContext>(to group: RouterGroup<Context>) {
+        group.post(use: self.token)
+    }
+
+    /// Client credentials from one of the two methods.
+    private struct Credentials {
+        let id: String
+        let secret: String
+        let method: String
+    }
+
+    @Sendable func token(_ request: Request, context: some MCPRequestContext) async throws -> Response {
+        var request = request
+        let ip = context.clientIPAddress
+        var clientID: String?
+        do {
+            try await self.server.enforceRateLimit(
+                "token:ip:\(ip ?? "unknown")",
+                perMinute: self.server.configuration.tokenRequestsPerMinutePerIP
+            )
+            let contentType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(
+                in: .whitespaces
+            )
+            guard contentType?.lowercased() == "application/x-www-form-urlencoded" else {
+                throw OAuthHTTPError.invalidRequest("Content-Type must be application/x-www-form-urlencoded")
+            }
+            let body = try await request.collectBody(
+                limit: Self.maxBodyBytes,
+                tooLarge: OAuthHTTPError(.contentTooLarge, "invalid_request", "the body exceeds 64 KiB")
+            )
+            guard let pairs = FormURLEncoded.parse(body) else {
+                throw OAuthHTTPError.invalidRequest("the form body is malformed")
+            }
+            var form: [String: String] = [:]
+            for (name, value) in pairs {
+                guard form.updateValue(value, forKey: name) == nil else {
+                    throw OAuthHTTPError.invalidRequest("parameter '\(name)' appears more than once")
+                }
+            }
+            let credentials = try Self.credentials(request.headers, form)
+            clientID = credentials.id
+            let client = try await self.authenticate(credentials)
+            try await self.server.enforceRateLimit(
+                "token:client:\(client.id)",
+                perMinute: self.server.configuration.tokenRequestsPerMinutePerClient
+            )
+            guard let grant = form["grant_type"] else { throw OAuthHTTPError.invalidRequest("grant_type is required") }
+            guard grant == "client_credentials" else {
+                throw OAuthHTTPError(
+                    .badRequest,
+                    "unsupported_grant_type",
+                    "this server supports client_credentials only"
+                )
+            }
+            let metadata = try ClientRegistry.metadata(of: client)
+            guard metadata.grantTypes?.contains("client_credentials") ?? false else {
+                throw OAuthHTTPError(.badRequest, "unauthorized_client", "this client may not use client_credentials")
+            }
+            let allowed = OAuthScope.parse(metadata.scope ?? "")
+            var scopes = allowed
+            if let requested = form["scope"] {
+                scopes = OAuthScope.parse(requested)
+                guard !scopes.isEmpty else {
+                    throw OAuthHTTPError(.badRequest, "invalid_scope", "scope must not be empty")
+                }
+                for scope in scopes where !allowed.contains(scope) {
+                    throw OAuthHTTPError(
+                        .badRequest,
+                        "invalid_scope",
+                        "scope '\(scope)' is not registered for this client"
+                    )
+                }
+            }
+            if let resource = form["resource"], !self.isOurResource(resource) {
+                throw OAuthHTTPError(.badRequest, "invalid_target", "resource must be \(self.server.urls.resource)")
+            }
+            let response = try await self.server.issueToken(for: client, scope: scopes.joined(separator: " "))
+            AuditLog.record(
+                "token.issued",
+                outcome: "success",
+                clientID: client.id,
+                sourceIP: ip,
+                logger: context.logger
+            )
+            return OAuthHTTPError.response(.ok, response)
+        } catch let error as OAuthHTTPError {
+            AuditLog.record(
+                "token.refused",
+                outcome: error.code,
+                clientID: clientID,
+                sourceIP: ip,
+                logger: context.logger
+            )
+            throw error
+        }
+    }
+
+    /// Exactly one client authentication method (RFC 6749 §2.3).
+    private static func credentials(_ headers: HTTPFields, _ form: [String: String]) throws -> Credentials {
+        let basic = headers[.authorization]
+        if let basic {
+            guard form["client_secret"] == nil else {
+                throw OAuthHTTPError.invalidRequest(
+                    "use one client authentication method, not Basic and client_secret both"
+                )
+            }
+            let parts = basic.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "basic",
+                let decoded = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
+                let text = String(strictUTF8: decoded), let colon = text.firstIndex(of: ":"),
+                // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined and base64-encoded.
+                let id = FormURLEncoded.decode(Array(text[..<colon].utf8)),
+                let secret = FormURLEncoded.decode(Array(text[text.index(after: colon)...].utf8))
+            else { throw Self.invalidClient(basic: true, "malformed Basic credentials") }
+            if let bodyID = form["client_id"], bodyID != id {
+                throw OAuthHTTPError.invalidRequest("client_id in the body differs from the Basic credentials")
+            }
+            return Credentials(id: id, secret: secret, method: "client_secret_basic")
+        }
+        guard let id = form["client_id"], let secret = form["client_secret"] else {
+            throw Self.invalidClient(
+                basic: false,
+                "client authentication is required (client_secret_basic or client_secret_post)"
+            )
+        }
+        return Credentials(id: id, secret: secret, method: "client_secret_post")
+    }
+
+    private func authenticate(_ credentials: Credentials) async throws -> StoredClient {
+        let basic = credentials.method == "client_secret_basic"
+        let client = try await self.server.store.client(id: credentials.id)
+        let matches = SecretToken.matches(credentials.secret, storedHash: client?.secretHash ?? Self.dummyHash)
+        guard let client, matches else { throw Self.invalidClient(basic: basic, "unknown client or wrong secret") }
+        let registered = (try? ClientRegistry.metadata(of: client).tokenEndpointAuthMethod) ?? "client_secret_basic"
+        guard registered == credentials.method else {
+            throw Self.invalidClient(
+                basic: basic,
+                "this client is registered for \(registered ?? "client_secret_basic")"
+            )
+        }
+        return client
+    }
+
+    private static let dummyHash = SecretToken.hash("no client has this secret")
+
+    /// 401 `invalid_client`; with `WWW-Authenticate: Basic` when Basic was tried (RFC 6749 §5.2).
+    private static func invalidClient(basic: Bool, _ detail: String) -> OAuthHTTPError {
+        OAuthHTTPError(
+            .unauthorized,
+            "invalid_client",
+            detail,
+            headers: [.wwwAuthenticate: #"Basic realm="remote-mcp""#]
+        )
+    }
+
+    /// `resource` names this server's MCP endpoint (scheme and host compared case-insensitively).
+    private func isOurResource(_ value: String) -> Bool {
+        guard let given = URLComponents(string: value), let ours = URLComponents(string: self.server.urls.resource),
+            given.fragment == nil
+        else { return false }
+        var givenPath = given.path
+        while givenPath.hasSuffix("/") { givenPath.removeLast() }
+        return given.scheme?.lowercased() == ours.scheme?.lowercased()
+            && given.host?.lowercased() == ours.host?.lowercased()
+            && given.port == ours.port && givenPath == ours.path && given.query == nil
+    }
+}

@@ -1,0 +1,50 @@
+/// OAuth 2.0 Authorization Server Metadata (RFC 8414 §2).
+public struct AuthorizationServerMetadata: Codable, Sendable, Hashable {
+    public var issuer: String
+    public var authorizationEndpoint: String?
+    public var tokenEndpoint: String
+    public var registrationEndpoint: String?
+    public var jwksURI: String?
+    public var scopesSupported: [String]?
+    public var responseTypesSupported: [String]
+    public var grantTypesSupported: [String]?
+    public var tokenEndpointAuthMethodsSupported: [String]?
+    public var serviceDocumentation: String?
+
+    public init(
+        issuer: String,
+        authorizationEndpoint: String?,
+        tokenEndpoint: String,
+        registrationEndpoint: String?,
+        jwksURI: String?,
+        scopesSupported: [String]?,
+        responseTypesSupported: [String],
+        grantTypesSupported: [String]?,
+        tokenEndpointAuthMethodsSupported: [String]?,
+        serviceDocumentation: String? = nil
+    ) {
+        self.issuer = issuer
+        self.authorizationEndpoint = authorizationEndpoint
+        self.tokenEndpoint = tokenEndpoint
+        self.registrationEndpoint = registrationEndpoint
+        self.jwksURI = jwksURI
+        self.scopesSupported = scopesSupported
+        self.responseTypesSupported = responseTypesSupported
+        self.grantTypesSupported = grantTypesSupported
+        self.tokenEndpointAuthMethodsSupported = tokenEndpointAuthMethodsSupported
+        self.serviceDocumentation = serviceDocumentation
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case issuer
+        case authorizationEndpoint = "authorization_endpoint"
+        case tokenEndpoint = "token_endpoint"
+        case registrationEndpoint = "registration_endpoint"
+        case jwksURI = "jwks_uri"
+        case scopesSupported = "scopes_supported"
+        case responseTypesSupported = "response_types_supported"
+        case grantTypesSupported = "grant_types_supported"
+        case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
+        case serviceDocumentation = "service_documentation"
+    }
+}
