@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 import JWTKit
-public import Logging
+import Logging
 public import MCPWire
 
 /// Everything the OAuth endpoints and the `/mcp` guard share: configuration, URLs, keys and the store.

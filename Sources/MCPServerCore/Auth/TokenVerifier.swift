@@ -99,6 +99,7 @@ public final class TokenVerifier: Sendable {
         } catch {
             throw Rejection(reason: Self.describe(error))
         }
+        guard claims.expiration.value > now else { throw Rejection(reason: "token expired") }
         guard claims.issuer.value == self.urls.issuer else { throw Rejection(reason: "wrong issuer") }
         guard claims.audience.value.contains(self.urls.resource) else {
             throw Rejection(reason: "token is for another audience")

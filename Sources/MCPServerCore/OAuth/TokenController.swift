@@ -146,12 +146,9 @@ public struct TokenController: Sendable {
         let client = try await self.server.store.client(id: credentials.id)
         let matches = SecretToken.matches(credentials.secret, storedHash: client?.secretHash ?? Self.dummyHash)
         guard let client, matches else { throw Self.invalidClient(basic: basic, "unknown client or wrong secret") }
-        let registered = (try? ClientRegistry.metadata(of: client).tokenEndpointAuthMethod) ?? "client_secret_basic"
+        let registered = try ClientRegistry.metadata(of: client).tokenEndpointAuthMethod ?? "client_secret_basic"
         guard registered == credentials.method else {
-            throw Self.invalidClient(
-                basic: basic,
-                "this client is registered for \(registered ?? "client_secret_basic")"
-            )
+            throw Self.invalidClient(basic: basic, "this client is registered for \(registered)")
         }
         return client
     }

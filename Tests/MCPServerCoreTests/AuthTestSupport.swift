@@ -1,0 +1,201 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import MCPWire
+import NIOConcurrencyHelpers
+import NIOCore
+
+@testable import MCPServerCore
+
+/// A router with the authorization server on, over an in-memory store.
+struct AuthHarness {
+    let store: InMemoryServerStore
+    let server: AuthorizationServer
+    let logs: LogCapture
+    let app: Application<RouterResponder<LocalRequestContext>>
+
+    static let base = "http://mcp.test"
+
+    static func make(
+        configuration: AuthConfiguration = AuthConfiguration(),
+        base: String = AuthHarness.base,
+        source: KeyRing.Source = .store,
+        store: InMemoryServerStore = InMemoryServerStore(),
+        allowedOrigins: [String] = ["http://localhost:6274"]
+    ) async throws -> AuthHarness {
+        let logs = LogCapture()
+        let logger = Logger(label: "test") { _ in logs.handler }
+        let keyRing = try await KeyRing.load(
+            source: source,
+            store: store,
+            tokenLifetime: configuration.tokenLifetime,
+            logger: logger
+        )
+        let urls = ServerURLs(base: URL(string: base)!)
+        let server = AuthorizationServer(configuration: configuration, urls: urls, store: store, keyRing: keyRing)
+        let dependencies = ServerDependencies(
+            dispatcher: MCPDispatcher(catalog: .builtIn),
+            store: store,
+            originPolicy: OriginPolicy(allowedOrigins: allowedOrigins),
+            maxBodyBytes: 4 * 1024 * 1024,
+            urls: urls,
+            authorizationServer: server
+        )
+        let app = Application(
+            router: buildRouter(context: LocalRequestContext.self, dependencies: dependencies),
+            logger: logger
+        )
+        return AuthHarness(store: store, server: server, logs: logs, app: app)
+    }
+}
+
+/// Collects log entries so tests can check audit lines (and that no secret is ever logged).
+final class LogCapture: Sendable {
+    struct Entry: Sendable {
+        let level: Logger.Level
+        let message: String
+        let metadata: [String: String]
+    }
+
+    private let entries = NIOLockedValueBox([Entry]())
+
+    var all: [Entry] { self.entries.withLockedValue { $0 } }
+
+    var handler: some LogHandler { Handler(capture: self) }
+
+    fileprivate func append(_ entry: Entry) {
+        self.entries.withLockedValue { $0.append(entry) }
+    }
+
+    /// Every logged string, for "never logs X" checks.
+    var text: String {
+        self.all.map { entry in entry.message + " " + entry.metadata.map { "\($0)=\($1)" }.joined(separator: " ") }
+            .joined(separator: "\n")
+    }
+
+    func audits(_ event: String) -> [Entry] {
+        self.all.filter { $0.metadata["audit"] == "true" && $0.metadata["event"] == event }
+    }
+
+    private struct Handler: LogHandler {
+        let capture: LogCapture
+        var logLevel: Logger.Level = .trace
+        var metadata: Logger.Metadata = [:]
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { self.metadata[key] }
+            set { self.metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let merged = self.metadata.merging(event.metadata ?? [:]) { _, new in new }
+            self.capture.append(
+                Entry(level: event.level, message: event.message.description, metadata: merged.mapValues { "\($0)" })
+            )
+        }
+    }
+}
+
+/// A decoded HTTP answer.
+struct HTTPAnswer {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let body: String
+
+    var json: JSONValue { (try? JSONValue(parsing: self.body)) ?? .null }
+    var oauthError: String? { self.json["error"]?.stringValue }
+    func header(_ name: String) -> String? { self.headers[HTTPField.Name(name)!] }
+}
+
+extension TestClientProtocol {
+    func request(
+        _ method: HTTPRequest.Method,
+        _ uri: String,
+        headers: [String: String] = [:],
+        body: String? = nil
+    ) async throws -> HTTPAnswer {
+        var fields = HTTPFields()
+        for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
+        return try await self.execute(
+            uri: uri,
+            method: method,
+            headers: fields,
+            body: body.map { ByteBuffer(string: $0) }
+        ) {
+            HTTPAnswer(status: $0.status, headers: $0.headers, body: String(buffer: $0.body))
+        }
+    }
+
+    /// `POST /dcr` with JSON.
+    func register(
+        _ json: String = #"{"client_name":"test client"}"#,
+        headers: [String: String] = [:]
+    ) async throws -> HTTPAnswer {
+        try await self.request(
+            .post,
+            "/dcr",
+            headers: ["Content-Type": "application/json"].merging(headers) { _, new in new },
+            body: json
+        )
+    }
+
+    /// Registers a client and returns its id and secret and registration access token.
+    func registeredClient(
+        _ json: String = #"{"client_name":"test client"}"#
+    ) async throws -> (id: String, secret: String, rat: String) {
+        let answer = try await self.register(json)
+        guard answer.status == .created, let id = answer.json["client_id"]?.stringValue,
+            let secret = answer.json["client_secret"]?.stringValue,
+            let rat = answer.json["registration_access_token"]?.stringValue
+        else { throw HarnessError.unexpected("registration failed: \(answer.status) \(answer.body)") }
+        return (id, secret, rat)
+    }
+
+    /// `POST /token` with client_secret_basic.
+    func token(id: String, secret: String, form: String = "grant_type=client_credentials") async throws -> HTTPAnswer {
+        let basic = Data("\(id):\(secret)".utf8).base64EncodedString()
+        return try await self.request(
+            .post,
+            "/token",
+            headers: ["Content-Type": "application/x-www-form-urlencoded", "Authorization": "Basic \(basic)"],
+            body: form
+        )
+    }
+
+    /// An access token for a new client with `scope`.
+    func accessToken(scope: String? = nil) async throws -> (token: String, clientID: String, rat: String) {
+        let client = try await self.registeredClient()
+        let answer = try await self.token(
+            id: client.id,
+            secret: client.secret,
+            form: "grant_type=client_credentials" + (scope.map { "&scope=\($0)" } ?? "")
+        )
+        guard let token = answer.json["access_token"]?.stringValue else {
+            throw HarnessError.unexpected("no token: \(answer.body)")
+        }
+        return (token, client.id, client.rat)
+    }
+
+    /// A legacy `tools/call echo` (or any method) with a bearer token.
+    func callMCP(
+        _ method: String = "tools/call",
+        token: String?,
+        params: JSONValue = ["name": "echo", "arguments": ["text": "hi"]]
+    )
+        async throws -> HTTPAnswer
+    {
+        var headers = [
+            "Content-Type": "application/json", "Accept": "application/json, text/event-stream",
+            "MCP-Protocol-Version": "2025-11-25",
+        ]
+        if let token { headers["Authorization"] = "Bearer \(token)" }
+        let body: JSONValue = ["jsonrpc": "2.0", "id": 1, "method": .string(method), "params": params]
+        return try await self.request(.post, "/mcp", headers: headers, body: body.serializedString())
+    }
+}
+
+enum HarnessError: Error {
+    case unexpected(String)
+}
