@@ -1,24 +1,23 @@
+import AsyncHTTPClient
 import Foundation
 import MCPWire
+import NIOCore
+import NIOHTTP1
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
-/// POSTs a JSON-RPC body to a live server the way a conforming client does.
-func post(
-    _ url: URL,
-    _ body: String,
-    headers: [String: String] = [:]
-) async throws -> (status: Int, body: String, contentType: String?) {
-    var request = URLRequest(url: url)
-    request.httpMethod = "POST"
-    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-    request.setValue("application/json, text/event-stream", forHTTPHeaderField: "Accept")
-    for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-    request.httpBody = Data(body.utf8)
-    request.timeoutInterval = 60
-    let (data, response) = try await URLSession.shared.data(for: request)
-    let http = response as! HTTPURLResponse
-    return (http.statusCode, String(decoding: data, as: UTF8.self), http.value(forHTTPHeaderField: "Content-Type"))
+/// POSTs a body to a live server (JSON-RPC by default, with the headers a conforming client sends).
+///
+/// AsyncHTTPClient rather than URLSession: URLSession on Linux tries to answer a 401 Basic challenge
+/// itself and never returns, and a test must see that 401.
+func post(_ url: URL, _ body: String, headers: [String: String] = [:]) async throws -> (
+    status: Int, body: String, contentType: String?
+) {
+    var request = HTTPClientRequest(url: url.absoluteString)
+    request.method = .POST
+    request.headers.add(name: "Content-Type", value: "application/json")
+    request.headers.add(name: "Accept", value: "application/json, text/event-stream")
+    for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
+    request.body = .bytes(ByteBuffer(string: body))
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+    let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
+    return (Int(response.status.code), String(buffer: bytes), response.headers.first(name: "Content-Type"))
 }

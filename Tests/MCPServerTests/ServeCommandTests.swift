@@ -79,13 +79,14 @@ struct ServeCommandTests {
     func helpNamesEveryFlagAndItsEnvironmentVariable(_ help: String) {
         for flag in [
             "--host", "--port", "--database", "--public-url", "--allowed-origin", "--max-body-bytes", "--log-level",
-            "--log-format",
+            "--log-format", "--auth", "--registration", "--token-ttl", "--signing-key-file", "--hs256-secret-file",
         ] {
             #expect(help.contains(flag), "\(flag)")
         }
         for variable in [
             "MCP_SERVER_HOST", "MCP_SERVER_PORT", "MCP_SERVER_DATABASE", "MCP_SERVER_PUBLIC_URL",
-            "MCP_SERVER_ALLOWED_ORIGINS", "MCP_SERVER_MAX_BODY_BYTES", "MCP_SERVER_LOG_LEVEL", "MCP_SERVER_LOG_FORMAT",
+            "MCP_SERVER_ALLOWED_ORIGINS", "MCP_SERVER_MAX_BODY_BYTES", "MCP_SERVER_LOG_LEVEL", "MCP_SERVER_LOG_FORMAT", "MCP_SERVER_AUTH",
+            "MCP_SERVER_REGISTRATION_TOKEN", "MCP_SERVER_TOKEN_TTL", "MCP_SERVER_SIGNING_KEY", "MCP_SERVER_HS256_SECRET",
         ] {
             #expect(help.contains(variable), "\(variable)")
         }
