@@ -198,3 +198,15 @@ struct TransportTests {
         }
     }
 }
+
+struct LogTimestampTests {
+    @Test(arguments: [
+        (0.0, "1970-01-01T00:00:00.000Z"),
+        (951_782_400.5, "2000-02-29T00:00:00.500Z"),
+        (1_795_643_606.283, "2026-11-25T21:53:26.283Z"),
+        (4_102_444_799.999, "2099-12-31T23:59:59.999Z"),
+    ])
+    func formatsUTCWithMilliseconds(_ seconds: Double, _ expected: String) {
+        #expect(LogTimestamp.now(seconds) == expected)
+    }
+}

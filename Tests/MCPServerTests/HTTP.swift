@@ -8,7 +8,11 @@ import NIOHTTP1
 ///
 /// AsyncHTTPClient rather than URLSession: URLSession on Linux tries to answer a 401 Basic challenge
 /// itself and never returns, and a test must see that 401.
-func post(_ url: URL, _ body: String, headers: [String: String] = [:]) async throws -> (
+func post(
+    _ url: URL,
+    _ body: String,
+    headers: [String: String] = [:]
+) async throws -> (
     status: Int, body: String, contentType: String?
 ) {
     var request = HTTPClientRequest(url: url.absoluteString)

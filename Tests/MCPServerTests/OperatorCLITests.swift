@@ -86,7 +86,11 @@ struct OperatorCLITests {
     @Test func authNoneWarnsAtStart() async throws {
         defer { try? FileManager.default.removeItem(at: self.directory) }
         let server = try await ServerProcess(arguments: ["--database", self.database, "--auth", "none"])
-        #expect(server.stderrLines.lines.contains { $0.contains(#""level":"warning""#) && $0.contains("Authentication is OFF") })
+        #expect(
+            server.stderrLines.lines.contains {
+                $0.contains(#""level":"warning""#) && $0.contains("Authentication is OFF")
+            }
+        )
         server.send(SIGTERM)
         _ = await server.waitForExit()
     }

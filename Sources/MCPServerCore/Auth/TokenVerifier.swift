@@ -29,8 +29,14 @@ public final class TokenVerifier: Sendable {
     private let store: any ServerStore
     private let urls: ServerURLs
     private let clientRecheckInterval: TimeInterval
-    private let tokens = NIOLockedValueBox([String: CachedToken]())
-    private let clientsCheckedAt = NIOLockedValueBox([String: Date]())
+    /// Both caches behind one lock, so the common case (a known token of a recently checked client) takes
+    /// it once.
+    private struct Caches {
+        var tokens: [SHA256Digest: CachedToken] = [:]
+        var clientsCheckedAt: [String: Date] = [:]
+    }
+
+    private let caches = NIOLockedValueBox(Caches())
     private static let cacheLimit = 50_000
 
     public init(keyRing: KeyRing, store: any ServerStore, urls: ServerURLs, clientRecheckInterval: Duration) {
@@ -42,20 +48,26 @@ public final class TokenVerifier: Sendable {
 
     /// Verifies `token`, or throws a ``Rejection`` that says why.
     public func verify(_ token: String, now: Date = Date()) async throws -> MCPAuthorization {
-        let key = Hex.encode(SHA256.hash(data: Array(token.utf8)))
-        let cached = self.tokens.withLockedValue { $0[key] }
+        let key = SHA256.hash(data: Array(token.utf8))
+        let recheck = self.clientRecheckInterval
+        let (cached, clientFresh): (MCPAuthorization?, Bool) = self.caches.withLockedValue { caches in
+            guard let entry = caches.tokens[key], entry.expiresAt > now else { return (nil, false) }
+            let checked = caches.clientsCheckedAt[entry.authorization.clientID]
+            return (entry.authorization, checked.map { now.timeIntervalSince($0) < recheck } ?? false)
+        }
+        if let cached, clientFresh { return cached }
         let authorization: MCPAuthorization
-        if let cached, cached.expiresAt > now {
-            authorization = cached.authorization
+        if let cached {
+            authorization = cached
         } else {
             let (verified, expiresAt) = try await self.verifyUncached(token, now: now)
             authorization = verified
-            self.tokens.withLockedValue { tokens in
-                if tokens.count >= Self.cacheLimit {
-                    tokens = tokens.filter { $0.value.expiresAt > now }
-                    if tokens.count >= Self.cacheLimit { tokens.removeAll() }
+            self.caches.withLockedValue { caches in
+                if caches.tokens.count >= Self.cacheLimit {
+                    caches.tokens = caches.tokens.filter { $0.value.expiresAt > now }
+                    if caches.tokens.count >= Self.cacheLimit { caches.tokens.removeAll() }
                 }
-                tokens[key] = CachedToken(authorization: verified, expiresAt: expiresAt)
+                caches.tokens[key] = CachedToken(authorization: verified, expiresAt: expiresAt)
             }
         }
         try await self.checkClientExists(authorization.clientID, now: now)
@@ -64,18 +76,18 @@ public final class TokenVerifier: Sendable {
 
     /// Forgets what is known about a client, so its tokens are re-checked against the store at once.
     public func clientRemoved(_ clientID: String) {
-        self.clientsCheckedAt.withLockedValue { $0[clientID] = nil }
-        self.tokens.withLockedValue { tokens in tokens = tokens.filter { $0.value.authorization.clientID != clientID } }
+        self.caches.withLockedValue { caches in
+            caches.clientsCheckedAt[clientID] = nil
+            caches.tokens = caches.tokens.filter { $0.value.authorization.clientID != clientID }
+        }
     }
 
     private func checkClientExists(_ clientID: String, now: Date) async throws {
-        let checked = self.clientsCheckedAt.withLockedValue { $0[clientID] }
-        if let checked, now.timeIntervalSince(checked) < self.clientRecheckInterval { return }
         guard try await self.store.client(id: clientID) != nil else {
             self.clientRemoved(clientID)
             throw Rejection(reason: "the client of this token no longer exists")
         }
-        self.clientsCheckedAt.withLockedValue { $0[clientID] = now }
+        self.caches.withLockedValue { $0.clientsCheckedAt[clientID] = now }
     }
 
     private func verifyUncached(_ token: String, now: Date) async throws -> (MCPAuthorization, Date) {

@@ -1,3 +1,4 @@
+public import Foundation
 public import Logging
 import MCPWire
 
@@ -101,42 +102,50 @@ public struct JSONLogHandler: LogHandler {
 /// UTC timestamps with milliseconds, without Foundation's formatter cost on every line.
 public enum LogTimestamp {
     /// Appends `2026-11-25T21:15:02.707Z` for the current time.
-    static func write(to output: inout [UInt8]) {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        var seconds = spec.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func digits(_ value: Int32, _ width: Int) {
-            var divisor: Int32 = 1
+    static func write(to output: inout [UInt8], now: Double = Date().timeIntervalSince1970) {
+        let totalMilliseconds = Int64((now * 1000).rounded(.down))
+        let milliseconds = Int(totalMilliseconds % 1000)
+        let seconds = totalMilliseconds / 1000
+        let days = seconds / 86_400
+        let secondOfDay = Int(seconds % 86_400)
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm), no libc calls.
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
+        let month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
+        let year = Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0))
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
             for _ in 1..<width { divisor *= 10 }
-            var rest = value
             while divisor > 0 {
-                output.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / divisor % 10))
-                rest %= divisor
+                output.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / divisor % 10))
                 divisor /= 10
             }
         }
-        digits(parts.tm_year + 1900, 4)
+        digits(year, 4)
         output.append(UInt8(ascii: "-"))
-        digits(parts.tm_mon + 1, 2)
+        digits(month, 2)
         output.append(UInt8(ascii: "-"))
-        digits(parts.tm_mday, 2)
+        digits(day, 2)
         output.append(UInt8(ascii: "T"))
-        digits(parts.tm_hour, 2)
+        digits(secondOfDay / 3600, 2)
         output.append(UInt8(ascii: ":"))
-        digits(parts.tm_min, 2)
+        digits(secondOfDay / 60 % 60, 2)
         output.append(UInt8(ascii: ":"))
-        digits(parts.tm_sec, 2)
+        digits(secondOfDay % 60, 2)
         output.append(UInt8(ascii: "."))
-        digits(Int32(spec.tv_nsec / 1_000_000), 3)
+        digits(milliseconds, 3)
         output.append(UInt8(ascii: "Z"))
     }
 
-    /// The current time as text.
-    public static func now() -> String {
+    /// The current time (or `now`, seconds since 1970) as text.
+    public static func now(_ now: Double = Date().timeIntervalSince1970) -> String {
         var output: [UInt8] = []
-        Self.write(to: &output)
+        Self.write(to: &output, now: now)
         return String(decoding: output, as: UTF8.self)
     }
 }

@@ -1,15 +1,17 @@
--- wrk script: POST tools/call echo to /mcp as a 2025-11-25 client would, and count non-200 answers.
+-- wrk script: POSTs BENCH_BODY to the URL with BENCH_CONTENT_TYPE (and BENCH_AUTH as Authorization, if set),
+-- counts answers whose status is not BENCH_STATUS, and prints one RESULT line.
 wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Content-Type"] = os.getenv("BENCH_CONTENT_TYPE") or "application/json"
 wrk.headers["Accept"] = "application/json, text/event-stream"
 wrk.headers["MCP-Protocol-Version"] = "2025-11-25"
-wrk.body = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hello, benchmark"}}}'
+local auth = os.getenv("BENCH_AUTH")
+if auth and auth ~= "" then wrk.headers["Authorization"] = auth end
+wrk.body = os.getenv("BENCH_BODY")
+local expected = tonumber(os.getenv("BENCH_STATUS") or "200")
 
 local bad = 0
 function response(status, headers, body)
-    if status ~= 200 or not string.find(body, "hello, benchmark", 1, true) then
-        bad = bad + 1
-    end
+    if status ~= expected then bad = bad + 1 end
 end
 
 function done(summary, latency, requests)

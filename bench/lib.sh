@@ -1,0 +1,42 @@
+# Shared by the bench scripts: build, ports, readiness, wrk runs. Source it; it defines functions only.
+
+bench_setup() {  # installs what the benchmarks need and builds the release binary; sets $binary and $work
+    command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+    scripts/setup-python.sh
+    swift build -c release --product mcp-server >&2
+    binary="$(swift build -c release --show-bin-path)/mcp-server"
+    work=$(mktemp -d)
+    trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+wait_ready() {  # url: waits until the server answers (any status) on it
+    for _ in $(seq 1 200); do
+        if curl -s -o /dev/null -X POST -H 'Content-Type: application/json' \
+            -H 'Accept: application/json, text/event-stream' -d '{"jsonrpc":"2.0","id":0,"method":"ping"}' "$1"; then
+            return 0
+        fi
+        sleep 0.05
+    done
+    echo "server at $1 did not come up" >&2
+    exit 1
+}
+
+peak_rss_mib() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+
+# wrk_row LABEL URL CONNECTIONS [EXTRA] — one Markdown table row from bench/post.lua's RESULT line.
+# BENCH_BODY, BENCH_CONTENT_TYPE, BENCH_AUTH and BENCH_STATUS configure the request (see post.lua).
+# One wrk thread: on 2 cores a second load thread only steals CPU from the server under test.
+wrk_row() {
+    local line
+    line=$(wrk -t1 -c"$3" -d"${duration}s" --latency -s bench/post.lua "$2" | grep '^RESULT')
+    awk -v name="$1" -v c="$3" -v extra="${4:-}" -v line="$line" 'BEGIN {
+        split(line, fields, " "); for (i in fields) { split(fields[i], kv, "="); v[kv[1]] = kv[2] }
+        printf "| %s | %d | %.0f | %.2f | %.2f | %d |%s\n", name, c, v["requests"] * 1e6 / v["duration_us"],
+            v["p50_us"] / 1e3, v["p99_us"] / 1e3, v["errors"], extra }'
+}
+
+warm_up() { wrk -t1 -c4 -d2s -s bench/post.lua "$1" >/dev/null; }
+
+export BENCH_ECHO='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hello, benchmark"}}}'
