@@ -72,6 +72,7 @@ struct RegistrationTests {
             #"{"grant_types":["authorization_code"],"redirect_uris":["https://a.example/cb"]}"#,
             "invalid_client_metadata"
         ),
+        (#"{"grant_types":["authorization_code"]}"#, "invalid_redirect_uri"),
         (#"{"grant_types":["password"]}"#, "invalid_client_metadata"),
         (#"{"grant_types":[]}"#, "invalid_client_metadata"),
         (#"{"grant_types":"client_credentials"}"#, "invalid_client_metadata"),
@@ -264,6 +265,7 @@ struct ClientManagementTests {
             // The secret still works, now limited to the new scope.
             let token = try await client.token(id: registered.id, secret: registered.secret)
             #expect(token.json["scope"] == "mcp:read")
+            #expect(harness.logs.audits("client.updated").first?.metadata["client_id"] == registered.id)
         }
     }
 

@@ -23,13 +23,17 @@ enum ClientMetadataValidator {
         for uri in metadata.redirectURIs ?? [] { try Self.checkRedirectURI(uri) }
 
         let grantTypes = try Self.stringList(members, "grant_types", maxItemLength: 100) ?? ["client_credentials"]
+        // RFC 7591 §2: redirect-based grants need redirect URIs; said first, because it is the client's
+        // mistake whatever this server supports.
+        if grantTypes.contains("authorization_code") || grantTypes.contains("implicit"),
+            metadata.redirectURIs?.isEmpty ?? true
+        {
+            throw .invalidRedirectURI("redirect_uris is required for the authorization_code and implicit grants")
+        }
         for grant in grantTypes where !Self.supportedGrantTypes.contains(grant) {
             throw .invalidClientMetadata("unsupported grant type '\(grant)'; this server supports client_credentials")
         }
         guard !grantTypes.isEmpty else { throw .invalidClientMetadata("grant_types must not be empty") }
-        if grantTypes.contains("authorization_code"), metadata.redirectURIs?.isEmpty ?? true {
-            throw .invalidRedirectURI("redirect_uris is required for the authorization_code grant")
-        }
         metadata.grantTypes = grantTypes
 
         let responseTypes = try Self.stringList(members, "response_types", maxItemLength: 100) ?? []

@@ -53,21 +53,21 @@ public struct MCPController: Sendable {
         guard MediaTypes.isJSON(request.headers[.contentType]) else {
             return Self.error(.unsupportedMediaType, .invalidRequest("Content-Type must be application/json"))
         }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > self.maxBodyBytes {
-            return self.tooLarge()
-        }
-        let body: ByteBuffer
+        let body: [UInt8]
         do {
-            body = try await request.collectBody(upTo: self.maxBodyBytes)
-        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            return self.tooLarge()
+            body = try await request.collectBody(limit: self.maxBodyBytes, tooLarge: BodyTooLarge())
+        } catch is BodyTooLarge {
+            return Self.error(
+                .contentTooLarge,
+                .invalidRequest("the body exceeds the limit of \(self.maxBodyBytes) bytes")
+            )
         }
         let headers = request.headers
         let head = MCPRequestHead { name in
             HTTPField.Name(name).flatMap { headers[$0] }
         }
         let reply = await self.dispatcher.handle(
-            body: Array(buffer: body),
+            body: body,
             head: head,
             logger: context.logger,
             authorization: context.authorization
@@ -109,9 +109,7 @@ public struct MCPController: Sendable {
         }
     }
 
-    private func tooLarge() -> Response {
-        Self.error(.contentTooLarge, .invalidRequest("the body exceeds the limit of \(self.maxBodyBytes) bytes"))
-    }
+    private struct BodyTooLarge: Error {}
 
     static func methodNotAllowed() -> Response {
         var response = Self.error(
