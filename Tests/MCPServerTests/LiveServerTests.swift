@@ -9,18 +9,9 @@ struct LiveServerTests {
     var databasePath: String { self.directory.appendingPathComponent("server.sqlite").path }
 
     @Test func versionFlagPrintsTheVersion() async throws {
-        let process = Process()
-        process.executableURL = try BuiltProduct.url(named: "mcp-server")
-        process.arguments = ["--version"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let lines = LineStream.lines(of: output.fileHandleForReading)
-        var all: [String] = []
-        for await line in lines { all.append(line) }
-        process.waitUntilExit()
-        #expect(all == ["0.1.0"])
-        #expect(process.terminationStatus == 0)
+        let run = try await ProcessRun.run(BuiltProduct.url(named: "mcp-server"), ["--version"])
+        #expect(run.output == ["0.1.0"])
+        #expect(run.status == 0)
     }
 
     @Test func readyLineIsTheOnlyOneWithTheURLAndLogsAreJSON() async throws {
@@ -87,16 +78,11 @@ struct LiveServerTests {
     }
 
     @Test func anUnopenableDatabaseFailsClearly() async throws {
-        let process = Process()
-        process.executableURL = try BuiltProduct.url(named: "mcp-server")
-        process.arguments = ["--port", "0", "--database", "/proc/forbidden/x.sqlite"]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        var lines: [String] = []
-        for await line in LineStream.lines(of: errors.fileHandleForReading) { lines.append(line) }
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
-        #expect(lines.contains { $0.contains("Cannot open the database") })
+        let run = try await ProcessRun.run(
+            BuiltProduct.url(named: "mcp-server"),
+            ["--port", "0", "--database", "/proc/forbidden/x.sqlite"]
+        )
+        #expect(run.status != 0)
+        #expect(run.errors.contains { $0.contains("Cannot open the database") })
     }
 }

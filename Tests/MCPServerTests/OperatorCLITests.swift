@@ -9,23 +9,9 @@ struct OperatorCLITests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
     var database: String { self.directory.appendingPathComponent("server.sqlite").path }
 
-    /// Runs `mcp-server <arguments>`; returns exit status, stdout lines and stderr lines.
-    func run(_ arguments: [String]) async throws -> (status: Int32, output: [String], errors: [String]) {
-        let process = Process()
-        process.executableURL = try BuiltProduct.url(named: "mcp-server")
-        process.arguments = arguments + ["--database", self.database]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let errorStream = LineStream.lines(of: errors.fileHandleForReading)
-        var outputLines: [String] = []
-        for await line in LineStream.lines(of: output.fileHandleForReading) { outputLines.append(line) }
-        var errorLines: [String] = []
-        for await line in errorStream { errorLines.append(line) }
-        process.waitUntilExit()
-        return (process.terminationStatus, outputLines, errorLines)
+    /// Runs `mcp-server <arguments> --database <this test's database>`.
+    func run(_ arguments: [String]) async throws -> ProcessRun {
+        try await ProcessRun.run(BuiltProduct.url(named: "mcp-server"), arguments + ["--database", self.database])
     }
 
     func token(_ base: String, id: String, secret: String) async throws -> (status: Int, body: String) {

@@ -58,25 +58,17 @@ struct PythonSDKInteropTests {
     static func runClient(url: URL, mode: String, environment: [String: String] = [:]) async throws -> JSONValue {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../Interop/python_sdk_client.py").standardizedFileURL
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["REMOTE_MCP_PYTHON"]!)
-        process.arguments = [script.path, url.absoluteString, mode]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let errorLines = LineStream.lines(of: errors.fileHandleForReading)
-        var lines: [String] = []
-        for await line in LineStream.lines(of: output.fileHandleForReading) { lines.append(line) }
-        var errorText: [String] = []
-        for await line in errorLines { errorText.append(line) }
-        process.waitUntilExit()
+        let run = try await ProcessRun.run(
+            URL(fileURLWithPath: ProcessInfo.processInfo.environment["REMOTE_MCP_PYTHON"]!),
+            [script.path, url.absoluteString, mode],
+            environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        )
+        let lines = run.output
+        let errorText = run.errors
         let last = try #require(lines.last, "no output; stderr: \(errorText.suffix(30).joined(separator: "\n"))")
         let report = try JSONValue(parsing: last)
         #expect(report["problems"] == [], "\(report["problems"] ?? .null)")
-        #expect(process.terminationStatus == 0, "\(errorText.suffix(20).joined(separator: "\n"))")
+        #expect(run.status == 0, "\(errorText.suffix(20).joined(separator: "\n"))")
         return report
     }
 }
