@@ -238,6 +238,13 @@ struct CORSTests {
             )
             #expect(preflight.status == .forbidden)
             #expect(preflight.header("Access-Control-Allow-Origin") == nil)
+            let withoutToken = try await client.request(
+                .post,
+                "/mcp",
+                headers: ["Origin": "http://evil.example"],
+                body: "{}"
+            )
+            #expect(withoutToken.status == .forbidden, "a foreign origin gets 403 before authentication")
             let (token, _, _) = try await client.accessToken()
             var headers = ["Content-Type": "application/json", "Accept": "*/*", "Authorization": "Bearer \(token)"]
             headers["Origin"] = "http://evil.example"

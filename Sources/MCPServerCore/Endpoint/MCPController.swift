@@ -6,23 +6,20 @@ import NIOCore
 
 /// `/mcp`: the Streamable HTTP transport in front of ``MCPDispatcher``.
 ///
-/// HTTP rules live here (POST only, `Origin`, `Accept`, `Content-Type`, body size); everything the body
-/// says is the dispatcher's business.
+/// HTTP rules live here (POST only, `Accept`, `Content-Type`, body size; `Origin` in
+/// ``OriginGuardMiddleware``); everything the body says is the dispatcher's business.
 public struct MCPController: Sendable {
     let dispatcher: MCPDispatcher
-    let originPolicy: OriginPolicy
     let maxBodyBytes: Int
     /// Where `WWW-Authenticate` challenges point (the protected-resource metadata), when auth is on.
     let resourceMetadataURL: String?
 
     public init(
         dispatcher: MCPDispatcher,
-        originPolicy: OriginPolicy,
         maxBodyBytes: Int,
         resourceMetadataURL: String? = nil
     ) {
         self.dispatcher = dispatcher
-        self.originPolicy = originPolicy
         self.maxBodyBytes = maxBodyBytes
         self.resourceMetadataURL = resourceMetadataURL
     }
@@ -37,13 +34,6 @@ public struct MCPController: Sendable {
 
     @Sendable func post(_ request: Request, context: some MCPRequestContext) async throws -> Response {
         var request = request
-        guard self.originPolicy.permits(request.headers[.origin]) else {
-            context.logger.notice(
-                "Refused MCP request from a foreign origin",
-                metadata: ["http.origin": "\(request.headers[.origin] ?? "")"]
-            )
-            return Self.error(.forbidden, .invalidRequest("origin not allowed"))
-        }
         guard MediaTypes.acceptAdmitsJSONAndEventStream(request.headers[.accept]) else {
             return Self.error(
                 .notAcceptable,

@@ -52,10 +52,10 @@ public func buildRouter<Context: MCPRequestContext>(
     // proxy in front of it (an API Gateway stage, a reverse proxy) strips the prefix.
     for base in Set(["", prefix]) {
         let mcp = router.group(RouterPath(base + ServerPaths.mcp))
+        mcp.add(middleware: OriginGuardMiddleware<Context>(policy: dependencies.originPolicy))
         if let auth { mcp.add(middleware: BearerAuthMiddleware<Context>(server: auth)) }
         MCPController(
             dispatcher: dependencies.dispatcher,
-            originPolicy: dependencies.originPolicy,
             maxBodyBytes: dependencies.maxBodyBytes,
             resourceMetadataURL: auth?.urls.protectedResourceMetadata
         )
