@@ -52,8 +52,8 @@ struct ClientsCommand: AsyncParsableCommand {
         @Option(help: "client_name.") var name: String
         @Option(help: "Space-separated scopes (default: all).") var scope: String?
         @Option(help: "client_secret_basic or client_secret_post.") var authMethod: String = "client_secret_basic"
-        @Option(help: "The server's public base URL, for registration_client_uri.") var publicURL: String =
-            "http://127.0.0.1:8080"
+        @Option(help: "The server's public base URL, for registration_client_uri. (env: MCP_SERVER_PUBLIC_URL)")
+        var publicURL: String?
 
         func run() async throws {
             var request: [String: JSONValue] = [
@@ -61,7 +61,12 @@ struct ClientsCommand: AsyncParsableCommand {
                 "token_endpoint_auth_method": .string(self.authMethod),
             ]
             if let scope = self.scope { request["scope"] = .string(scope) }
-            guard let base = URL(string: self.publicURL) else { throw ValidationError("--public-url is not a URL") }
+            let text = OptionValue().string(
+                self.publicURL,
+                env: "MCP_SERVER_PUBLIC_URL",
+                default: OperatorLog.localBase
+            )
+            guard let base = URL(string: text) else { throw ValidationError("--public-url is not a URL") }
             do {
                 try await self.store.withStore(logger: OperatorLog.logger) { store in
                     let information = try await ClientRegistry(store: store, urls: ServerURLs(base: base)).register(
@@ -145,8 +150,13 @@ enum OperatorLog {
         return logger
     }
 
-    /// Used only for `registration_client_uri` in listings, which the operator does not call.
-    static let urls = ServerURLs(base: URL(string: "http://127.0.0.1:8080")!)
+    static let localBase = "http://127.0.0.1:8080"
+
+    /// For `registration_client_uri` in listings: the server's `MCP_SERVER_PUBLIC_URL`, as `serve` reads it.
+    static var urls: ServerURLs {
+        let text = OptionValue().string(nil, env: "MCP_SERVER_PUBLIC_URL", default: Self.localBase)
+        return ServerURLs(base: URL(string: text) ?? URL(string: Self.localBase)!)
+    }
 
     static func print(_ information: ClientInformation) {
         Swift.print((try? JSONValue(encoding: information).serializedString()) ?? "{}")

@@ -56,7 +56,14 @@ public struct ClientRegistry: Sendable {
         return matches ? client : nil
     }
 
-    private static let dummyHash = SecretToken.hash("no client has this token")
+    /// The client `id` when `secret` is its client secret; `nil` otherwise, in the same time either way.
+    public func authenticate(id: String, secret: String) async throws -> StoredClient? {
+        let client = try await self.store.client(id: id)
+        let matches = SecretToken.matches(secret, storedHash: client?.secretHash ?? Self.dummyHash)
+        return matches ? client : nil
+    }
+
+    private static let dummyHash = SecretToken.hash("no client has this secret or token")
 
     /// RFC 7592 §2.2 full replacement of a client's metadata.
     public func replace(

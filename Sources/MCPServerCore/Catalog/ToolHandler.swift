@@ -4,4 +4,13 @@ public import MCPWire
 public struct ToolHandler: Sendable {
     public let tool: MCPTool
     let run: @Sendable (_ arguments: JSONValue, _ context: ToolContext) async throws -> MCPToolResult
+    /// The arguments mirrored into `Mcp-Param-*` headers (2026-07-28 `x-mcp-header`), found once at
+    /// registration rather than on every call.
+    let mirroredHeaders: [MirroredHeaders.Annotation]
+
+    init(tool: MCPTool, run: @escaping @Sendable (JSONValue, ToolContext) async throws -> MCPToolResult) {
+        self.tool = tool
+        self.run = run
+        self.mirroredHeaders = MirroredHeaders.annotations(in: tool.inputSchema)
+    }
 }

@@ -159,7 +159,7 @@ public struct MCPDispatcher: Sendable {
         if request.method == MCPMethod.toolsCall, case .string(let name) = request.params?["name"],
             let tool = self.catalog.tool(named: name),
             let mismatch = MirroredHeaders.firstMismatch(
-                tool: tool.tool,
+                tool.mirroredHeaders,
                 arguments: request.params?["arguments"],
                 header: head.header
             )

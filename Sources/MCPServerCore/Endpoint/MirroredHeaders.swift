@@ -3,13 +3,16 @@ import MCPWire
 /// 2026-07-28 `x-mcp-header`: tool arguments a client mirrors into `Mcp-Param-{Name}` headers, which the
 /// server must check against the body.
 enum MirroredHeaders {
+    /// One annotated argument: its path through `properties`, and the header name after `Mcp-Param-`.
+    typealias Annotation = (path: [String], name: String)
+
     /// A description of the first mismatch, or `nil` when every mirrored argument matches its header.
     static func firstMismatch(
-        tool: MCPTool,
+        _ annotations: [Annotation],
         arguments: JSONValue?,
         header: (String) -> String?
     ) -> String? {
-        for (path, name) in self.annotations(in: tool.inputSchema, path: []) {
+        for (path, name) in annotations {
             let headerName = MCPHeader.paramPrefix + name
             var value: JSONValue? = arguments
             for key in path { value = value?[key] }
@@ -29,9 +32,9 @@ enum MirroredHeaders {
     }
 
     /// `(property path, header name)` for every `x-mcp-header` reachable through `properties` only.
-    private static func annotations(in schema: JSONValue, path: [String]) -> [([String], String)] {
+    static func annotations(in schema: JSONValue, path: [String] = []) -> [Annotation] {
         guard let properties = schema["properties"]?.objectValue else { return [] }
-        var found: [([String], String)] = []
+        var found: [Annotation] = []
         for key in properties.keys.sorted() {
             let property = properties[key]!
             if case .string(let name) = property["x-mcp-header"] { found.append((path + [key], name)) }

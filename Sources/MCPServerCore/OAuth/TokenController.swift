@@ -143,17 +143,16 @@ public struct TokenController: Sendable {
 
     private func authenticate(_ credentials: Credentials) async throws -> StoredClient {
         let basic = credentials.method == "client_secret_basic"
-        let client = try await self.server.store.client(id: credentials.id)
-        let matches = SecretToken.matches(credentials.secret, storedHash: client?.secretHash ?? Self.dummyHash)
-        guard let client, matches else { throw Self.invalidClient(basic: basic, "unknown client or wrong secret") }
+        guard let client = try await self.server.registry.authenticate(id: credentials.id, secret: credentials.secret)
+        else {
+            throw Self.invalidClient(basic: basic, "unknown client or wrong secret")
+        }
         let registered = try ClientRegistry.metadata(of: client).tokenEndpointAuthMethod ?? "client_secret_basic"
         guard registered == credentials.method else {
             throw Self.invalidClient(basic: basic, "this client is registered for \(registered)")
         }
         return client
     }
-
-    private static let dummyHash = SecretToken.hash("no client has this secret")
 
     /// 401 `invalid_client`; with `WWW-Authenticate: Basic` when Basic was tried (RFC 6749 §5.2).
     private static func invalidClient(basic: Bool, _ detail: String) -> OAuthHTTPError {
