@@ -13,9 +13,11 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "mcp-server", targets: ["MCPServer"]),
+        .executable(name: "mcp-bridge", targets: ["MCPBridge"]),
         .library(name: "MCPWire", targets: ["MCPWire"]),
         .library(name: "MCPServerCore", targets: ["MCPServerCore"]),
         .library(name: "MCPServerSQLite", targets: ["MCPServerSQLite"]),
+        .library(name: "MCPBridgeCore", targets: ["MCPBridgeCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
@@ -28,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.36.0"),
     ],
     targets: [
         // The protocol module shared by mcp-server and mcp-bridge: no HTTP framework, no NIO.
@@ -69,6 +72,35 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The bridge: stdio framing, Streamable HTTP and legacy SSE clients, OAuth discovery, registration,
+        // tokens and the credential store. No server code, no SQLite.
+        .target(
+            name: "MCPBridgeCore",
+            dependencies: [
+                "MCPWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "MCPBridge",
+            dependencies: [
+                "MCPBridgeCore",
+                "MCPWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -123,6 +155,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+            .testTarget(
+            name: "MCPBridgeTests",
+            dependencies: [
+                "MCPBridgeCore",
+                "MCPBridge",
+                "MCPWire",
+                "RemoteMCPTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

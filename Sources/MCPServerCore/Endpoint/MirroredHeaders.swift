@@ -4,7 +4,7 @@ import MCPWire
 /// server must check against the body.
 enum MirroredHeaders {
     /// One annotated argument: its path through `properties`, and the header name after `Mcp-Param-`.
-    typealias Annotation = (path: [String], name: String)
+    typealias Annotation = MCPParamHeaders.Annotation
 
     /// A description of the first mismatch, or `nil` when every mirrored argument matches its header.
     static func firstMismatch(
@@ -32,14 +32,7 @@ enum MirroredHeaders {
     }
 
     /// `(property path, header name)` for every `x-mcp-header` reachable through `properties` only.
-    static func annotations(in schema: JSONValue, path: [String] = []) -> [Annotation] {
-        guard let properties = schema["properties"]?.objectValue else { return [] }
-        var found: [Annotation] = []
-        for key in properties.keys.sorted() {
-            let property = properties[key]!
-            if case .string(let name) = property["x-mcp-header"] { found.append((path + [key], name)) }
-            found += self.annotations(in: property, path: path + [key])
-        }
-        return found
+    static func annotations(in schema: JSONValue) -> [Annotation] {
+        MCPParamHeaders.annotations(in: schema)
     }
 }

@@ -47,4 +47,24 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Hashable {
         case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
         case serviceDocumentation = "service_documentation"
     }
+
+    /// Decodes leniently where other servers differ: `response_types_supported` is required by RFC 8414, but an
+    /// authorization server that only does `client_credentials` may leave it out.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.issuer = try container.decode(String.self, forKey: .issuer)
+        self.authorizationEndpoint = try container.decodeIfPresent(String.self, forKey: .authorizationEndpoint)
+        self.tokenEndpoint = try container.decode(String.self, forKey: .tokenEndpoint)
+        self.registrationEndpoint = try container.decodeIfPresent(String.self, forKey: .registrationEndpoint)
+        self.jwksURI = try container.decodeIfPresent(String.self, forKey: .jwksURI)
+        self.scopesSupported = try container.decodeIfPresent([String].self, forKey: .scopesSupported)
+        self.responseTypesSupported =
+            try container.decodeIfPresent([String].self, forKey: .responseTypesSupported) ?? []
+        self.grantTypesSupported = try container.decodeIfPresent([String].self, forKey: .grantTypesSupported)
+        self.tokenEndpointAuthMethodsSupported = try container.decodeIfPresent(
+            [String].self,
+            forKey: .tokenEndpointAuthMethodsSupported
+        )
+        self.serviceDocumentation = try container.decodeIfPresent(String.self, forKey: .serviceDocumentation)
+    }
 }

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MCPBridgeCore
+import NIOCore
+
+/// The options every command that talks to a server shares.
+struct ConnectionOptions: ParsableArguments {
+    @Argument(help: "The MCP endpoint URL, for example https://mcp.example.com/mcp.")
+    var url: String
+
+    @Option(
+        name: .customLong("header"),
+        help: ArgumentHelp(
+            "An HTTP header for every request, as \"Name: value\"; ${VAR} is replaced from the environment. Repeatable.",
+            valueName: "header"
+        )
+    )
+    var headers: [String] = []
+
+    @Option(help: "A file of \"Name: value\" header lines (keeps secrets out of the process list).")
+    var headerFile: String?
+
+    @Option(help: "auto (Streamable HTTP, else legacy SSE), http, or sse. (env: MCP_BRIDGE_TRANSPORT)")
+    var transport: String?
+
+    @Option(help: "Seconds the server may stay silent before a request fails. (env: MCP_BRIDGE_TIMEOUT; default: 120)")
+    var timeout: Int?
+
+    @Option(help: "A PEM file of extra CA certificates, for TLS-inspecting proxies. (env: MCP_BRIDGE_CA_FILE)")
+    var caFile: String?
+
+    @Flag(help: "Allow plain http:// to hosts other than this machine (tokens would travel unencrypted).")
+    var allowHTTP = false
+
+    @Option(help: "The client_name to register with. (default: \"mcp-bridge on HOSTNAME\")")
+    var clientName: String?
+
+    @Option(help: "The OAuth scope to ask for (default: what the server's challenge or metadata names).")
+    var scope: String?
+
+    @Option(help: "Renew tokens this many seconds before they expire. (default: 60)")
+    var refreshMargin: Int?
+
+    @Option(help: "trace, debug, info, notice, warning or error; logs go to stderr. (env: MCP_BRIDGE_LOG; default: info)")
+    var logLevel: String?
+
+    /// The validated settings.
+    func settings(environment: [String: String]) throws -> BridgeSettings {
+        guard let serverURL = URL(string: self.url), serverURL.scheme != nil, serverURL.host != nil else {
+            throw ValidationError("\(self.url) is not an absolute URL (expected something like https://mcp.example.com/mcp)")
+        }
+        var headers = try self.headers.map { try HeaderParser.parse($0, environment: environment) }
+        if let headerFile { headers += try HeaderParser.parseFile(headerFile, environment: environment) }
+        let transportText = self.transport ?? environment["MCP_BRIDGE_TRANSPORT"] ?? "auto"
+        guard let transport = TransportChoice(rawValue: transportText.lowercased()) else {
+            throw ValidationError("--transport must be auto, http or sse")
+        }
+        let timeoutSeconds = try self.timeout ?? environment["MCP_BRIDGE_TIMEOUT"].map {
+            guard let value = Int($0) else { throw ValidationError("MCP_BRIDGE_TIMEOUT must be a number of seconds") }
+            return value
+        } ?? 120
+        guard timeoutSeconds >= 1 else { throw ValidationError("--timeout must be at least 1 second") }
+        let margin = self.refreshMargin ?? 60
+        guard margin >= 0 else { throw ValidationError("--refresh-margin cannot be negative") }
+        let network = NetworkSettings(
+            caFile: self.caFile ?? environment["MCP_BRIDGE_CA_FILE"],
+            proxy: try ProxySettings.resolve(for: serverURL, environment: environment),
+            timeout: .seconds(Int64(timeoutSeconds)),
+            connectRetryWindow: .seconds(Int64(min(timeoutSeconds, 10))),
+            allowPlainHTTP: self.allowHTTP
+        )
+        return BridgeSettings(
+            serverURL: serverURL,
+            headers: headers,
+            transport: transport,
+            network: network,
+            clientName: self.clientName ?? BridgeSettings.defaultClientName(),
+            scope: self.scope,
+            refreshMargin: TimeInterval(margin),
+            credentialDirectory: CredentialStore.defaultDirectory(environment: environment)
+        )
+    }
+
+    /// Sets up stderr logging (stdout belongs to the protocol) and returns the bridge's logger.
+    func bootstrapLogging(environment: [String: String]) throws -> Logger {
+        try BridgeLogging.bootstrap(level: self.logLevel ?? environment["MCP_BRIDGE_LOG"])
+    }
+}
+
+enum BridgeLogging {
+    static func bootstrap(level: String?) throws -> Logger {
+        let text = (level ?? "info").lowercased()
+        guard let level = Logger.Level(rawValue: text) else {
+            throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: "mcp-bridge")
+    }
+}

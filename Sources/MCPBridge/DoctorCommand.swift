@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import MCPBridgeCore
+
+/// `mcp-bridge doctor <url>`: checks every step to a working session and says how to fix the first that fails.
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check DNS, TCP, TLS, the endpoint, discovery, registration, token, initialize and tools/list."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let settings = try self.connection.settings(environment: environment)
+        let logger = try BridgeLogging.bootstrap(level: self.connection.logLevel ?? environment["MCP_BRIDGE_LOG"] ?? "error")
+        let context = try BridgeContext(settings: settings, logger: logger)
+        print("Checking \(settings.serverURL.absoluteString)")
+        let passed = await Doctor(context: context).run { step in
+            print("\(step.passed ? "✓" : "✗") \(step.name): \(step.detail)")
+            if let fix = step.fix { print("  → \(fix)") }
+        }
+        await context.shutdown()
+        if !passed { throw ExitCode(1) }
+        print("All good: add it to your client with `mcp-bridge install claude \(self.connection.url)`.")
+    }
+}

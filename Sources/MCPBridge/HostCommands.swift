@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import MCPBridgeCore
+
+/// `mcp-bridge config claude|cursor|claude-code <url>`: prints the snippet to paste.
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Print the configuration snippet for Claude Desktop, Cursor or Claude Code."
+    )
+
+    @Argument(help: "claude, cursor or claude-code.")
+    var app: String
+
+    @Argument(help: "The MCP endpoint URL.")
+    var url: String
+
+    @Option(help: "The server's name in the client. (default: from the host name)")
+    var name: String?
+
+    func run() throws {
+        let app = try HostCommandSupport.app(self.app, allowed: HostApp.allCases)
+        let serverURL = try HostCommandSupport.url(self.url)
+        let name = self.name ?? HostCommandSupport.defaultName(for: serverURL)
+        print(HostConfig.snippet(for: app, name: name, bridgePath: HostCommandSupport.executablePath(), serverURL: serverURL))
+        if let file = app.configFile(environment: ProcessInfo.processInfo.environment) {
+            FileHandle.standardError.write(Data("Merge this into \(file.path), or run `mcp-bridge install \(app.rawValue) \(self.url)`.\n".utf8))
+        }
+    }
+}
+
+/// `mcp-bridge install claude|cursor <url>`: merges the entry into the app's config file.
+struct InstallCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "install",
+        abstract: "Add the server to Claude Desktop's or Cursor's config file (keeps other entries, writes a backup)."
+    )
+
+    @Argument(help: "claude or cursor.")
+    var app: String
+
+    @Argument(help: "The MCP endpoint URL.")
+    var url: String
+
+    @Option(help: "The server's name in the client. (default: from the host name)")
+    var name: String?
+
+    @Option(help: "The config file to change (default: the app's usual location for this user).")
+    var configFile: String?
+
+    func run() throws {
+        let app = try HostCommandSupport.app(self.app, allowed: [.claude, .cursor])
+        let serverURL = try HostCommandSupport.url(self.url)
+        let name = self.name ?? HostCommandSupport.defaultName(for: serverURL)
+        guard let file = self.configFile.map({ URL(fileURLWithPath: $0) }) ?? app.configFile(environment: ProcessInfo.processInfo.environment) else {
+            throw ValidationError("no config file location is known for \(app.rawValue); pass --config-file")
+        }
+        let entry = HostConfig.entry(bridgePath: HostCommandSupport.executablePath(), serverURL: serverURL)
+        switch try HostConfig.install(into: file, name: name, entry: entry) {
+        case .created: print("Created \(file.path) with server \"\(name)\".")
+        case .updated(let backup): print("Added server \"\(name)\" to \(file.path) (previous version: \(backup.path)).")
+        case .unchanged: print("\(file.path) already has server \"\(name)\" exactly like this; nothing changed.")
+        }
+        print("Restart \(app == .claude ? "Claude Desktop" : "Cursor") to pick it up.")
+    }
+}
+
+enum HostCommandSupport {
+    static func app(_ text: String, allowed: [HostApp]) throws -> HostApp {
+        guard let app = HostApp(rawValue: text.lowercased()), allowed.contains(app) else {
+            throw ValidationError("expected \(allowed.map(\.rawValue).joined(separator: ", ")), not \(text)")
+        }
+        return app
+    }
+
+    static func url(_ text: String) throws -> URL {
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw ValidationError("\(text) is not an http(s) URL")
+        }
+        return url
+    }
+
+    /// "mcp-example-com" for https://mcp.example.com/mcp; the port is kept when it is not the default.
+    static func defaultName(for url: URL) -> String {
+        var name = (url.host ?? "remote").replacingOccurrences(of: ".", with: "-")
+        if let port = url.port { name += "-\(port)" }
+        return name
+    }
+
+    /// This binary's absolute path: desktop apps do not search the shell's PATH.
+    static func executablePath() -> String {
+        if let path = Bundle.main.executablePath { return path }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    }
+}

@@ -1,0 +1,167 @@
+import Crypto
+public import Foundation
+import NIOPosix
+
+/// The per-user directory of bridge credentials, shared safely by every copy of the bridge.
+///
+/// One JSON file per (issuer, resource) pair, mode 0600 in a 0700 directory, replaced atomically (temporary file,
+/// `fsync`, `rename`), so a reader never sees half a file and a crash never leaves one. A `flock(2)` lock file per
+/// pair serialises registration and token fetches across processes: Claude Desktop starts several bridges at once,
+/// and they must register once, not five times.
+public struct CredentialStore: Sendable {
+    /// The directory holding the files.
+    public let directory: URL
+
+    public init(directory: URL) {
+        self.directory = directory
+    }
+
+    /// `$MCP_BRIDGE_HOME`, else `~/Library/Application Support/mcp-bridge` on macOS, else
+    /// `$XDG_CONFIG_HOME/mcp-bridge` or `~/.config/mcp-bridge`.
+    public static func defaultDirectory(environment: [String: String]) -> URL {
+        if let home = environment["MCP_BRIDGE_HOME"], !home.isEmpty { return URL(fileURLWithPath: home) }
+        let userHome = environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
+        #if os(macOS)
+        return userHome.appendingPathComponent("Library/Application Support/mcp-bridge")
+        #else
+        if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") {
+            return URL(fileURLWithPath: config).appendingPathComponent("mcp-bridge")
+        }
+        return userHome.appendingPathComponent(".config/mcp-bridge")
+        #endif
+    }
+
+    /// The credentials for `issuer` and `resource`, if saved.
+    public func load(issuer: String, resource: String) throws(BridgeError) -> StoredCredentials? {
+        let url = self.fileURL(issuer: issuer, resource: resource)
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        guard let credentials = try? Self.decoder.decode(StoredCredentials.self, from: data),
+            credentials.issuer == issuer, credentials.resource == resource
+        else {
+            throw .configuration("\(url.path) is damaged; remove it with `mcp-bridge logout \(resource)`")
+        }
+        return credentials
+    }
+
+    /// Every saved credential set, in file-name order. Damaged files are skipped.
+    public func all() -> [StoredCredentials] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: self.directory.path)) ?? []
+        return names.sorted().filter { $0.hasSuffix(".json") }.compactMap { name in
+            FileManager.default.contents(atPath: self.directory.appendingPathComponent(name).path).flatMap {
+                try? Self.decoder.decode(StoredCredentials.self, from: $0)
+            }
+        }
+    }
+
+    /// The saved credentials for `resource`, newest registration first.
+    public func credentials(forResource resource: String) -> [StoredCredentials] {
+        self.all().filter { $0.resource == resource }.sorted { $0.registeredAt > $1.registeredAt }
+    }
+
+    /// Saves `credentials` atomically with mode 0600.
+    public func save(_ credentials: StoredCredentials) throws(BridgeError) {
+        try self.prepareDirectory()
+        let data: Data
+        do {
+            data = try Self.encoder.encode(credentials)
+        } catch {
+            throw .configuration("could not encode credentials: \(error)")
+        }
+        let url = self.fileURL(issuer: credentials.issuer, resource: credentials.resource)
+        let temporary = url.path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .configuration("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        var ok = data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += written
+            }
+            return true
+        }
+        ok = ok && fsync(fd) == 0
+        close(fd)
+        guard ok, rename(temporary, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw .configuration("cannot write \(url.path): \(reason)")
+        }
+    }
+
+    /// Removes the credentials for `issuer` and `resource`.
+    public func remove(issuer: String, resource: String) throws(BridgeError) {
+        let url = self.fileURL(issuer: issuer, resource: resource)
+        if unlink(url.path) != 0 && errno != ENOENT {
+            throw .configuration("cannot remove \(url.path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Runs `body` holding the cross-process lock for `issuer` and `resource`.
+    ///
+    /// The wait for the lock runs on NIO's blocking-I/O thread pool, never on the cooperative pool.
+    public func withLock<T: Sendable>(
+        issuer: String,
+        resource: String,
+        _ body: () async throws -> T
+    ) async throws -> T {
+        try self.prepareDirectory()
+        let path = self.fileURL(issuer: issuer, resource: resource).deletingPathExtension().path + ".lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw BridgeError.configuration("cannot open lock file \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        let locked = try await NIOThreadPool.singleton.runIfActive {
+            while flock(fd, LOCK_EX) != 0 {
+                if errno != EINTR { return false }
+            }
+            return true
+        }
+        guard locked else { throw BridgeError.configuration("cannot lock \(path): \(String(cString: strerror(errno)))") }
+        defer { flock(fd, LOCK_UN) }
+        return try await body()
+    }
+
+    /// The file for a pair: a digest of issuer and resource, so any URL makes a safe file name.
+    func fileURL(issuer: String, resource: String) -> URL {
+        let digest = SHA256.hash(data: Data("\(issuer)\n\(resource)".utf8))
+        let name = digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+        return self.directory.appendingPathComponent(name + ".json")
+    }
+
+    /// Creates the directory 0700, and narrows an existing one that others could read.
+    func prepareDirectory() throws(BridgeError) {
+        let path = self.directory.path
+        var info = stat()
+        if stat(path, &info) != 0 {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: path,
+                    withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700]
+                )
+            } catch {
+                throw .configuration("cannot create \(path): \(error)")
+            }
+        } else if info.st_mode & 0o077 != 0 {
+            chmod(path, 0o700)
+        }
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }()
+}

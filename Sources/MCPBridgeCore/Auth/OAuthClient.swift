@@ -1,0 +1,245 @@
+import AsyncHTTPClient
+public import Foundation
+public import MCPWire
+import NIOCore
+import NIOHTTP1
+
+/// The OAuth requests a bridge makes: discovery (RFC 9728, RFC 8414), registration (RFC 7591), tokens
+/// (RFC 6749 `client_credentials` with an RFC 8707 `resource`), and deletion (RFC 7592).
+public struct OAuthClient: Sendable {
+    let http: BridgeHTTP
+    /// Headers sent on every request (for example `User-Agent`).
+    let userAgent: String
+
+    public init(http: BridgeHTTP, userAgent: String) {
+        self.http = http
+        self.userAgent = userAgent
+    }
+
+    /// The protected resource metadata of `resource`: from `challenge`'s `resource_metadata` when given, else
+    /// the path-aware well-known URL, then the root one (MCP authorization, "Protected Resource Metadata
+    /// Discovery"). Its `resource` must equal the server URL, or a token for it could be sent elsewhere.
+    public func protectedResourceMetadata(
+        for resource: URL,
+        challenge: BearerChallenge?
+    ) async throws -> ProtectedResourceMetadata {
+        var candidates: [URL] = []
+        if let advertised = challenge?.resourceMetadata, let url = URL(string: advertised) {
+            candidates.append(url)
+        } else {
+            let path = resource.path == "/" ? "" : resource.path
+            if !path.isEmpty, let url = Self.wellKnown("oauth-protected-resource", origin: resource, suffix: path) {
+                candidates.append(url)
+            }
+            if let url = Self.wellKnown("oauth-protected-resource", origin: resource, suffix: "") { candidates.append(url) }
+        }
+        var lastProblem = "no metadata URL"
+        for url in candidates {
+            try self.http.settings.check(url)
+            let (status, body) = try await self.get(url)
+            guard status == 200 else {
+                lastProblem = "\(url.absoluteString) answered HTTP \(status)"
+                continue
+            }
+            guard let metadata = try? JSONDecoder().decode(ProtectedResourceMetadata.self, from: Data(body)) else {
+                throw BridgeError.authorization("\(url.absoluteString) is not protected resource metadata")
+            }
+            guard Self.sameResource(metadata.resource, resource) else {
+                throw BridgeError.authorization(
+                    "the server's metadata names resource \(metadata.resource), not \(resource.absoluteString); refusing to send credentials for it"
+                )
+            }
+            guard !metadata.authorizationServers.isEmpty else {
+                throw BridgeError.authorization("\(url.absoluteString) lists no authorization server")
+            }
+            return metadata
+        }
+        throw BridgeError.authorization("the server asks for a token but publishes no protected resource metadata (\(lastProblem))")
+    }
+
+    /// The metadata of the authorization server `issuer`, tried at the URLs the MCP spec orders (RFC 8414 path
+    /// insertion, OpenID Connect path insertion, OpenID Connect path appending). `issuer` must match exactly.
+    public func authorizationServerMetadata(issuer: String) async throws -> AuthorizationServerMetadata {
+        guard let issuerURL = URL(string: issuer), issuerURL.host != nil else {
+            throw BridgeError.authorization("the authorization server \(issuer) is not a URL")
+        }
+        let path = issuerURL.path == "/" ? "" : issuerURL.path
+        var candidates: [URL] = []
+        if path.isEmpty {
+            candidates = [
+                Self.wellKnown("oauth-authorization-server", origin: issuerURL, suffix: ""),
+                Self.wellKnown("openid-configuration", origin: issuerURL, suffix: ""),
+            ].compactMap { $0 }
+        } else {
+            candidates = [
+                Self.wellKnown("oauth-authorization-server", origin: issuerURL, suffix: path),
+                Self.wellKnown("openid-configuration", origin: issuerURL, suffix: path),
+                URL(string: issuer.hasSuffix("/") ? issuer + ".well-known/openid-configuration" : issuer + "/.well-known/openid-configuration"),
+            ].compactMap { $0 }
+        }
+        var problems: [String] = []
+        for url in candidates {
+            try self.http.settings.check(url)
+            let (status, body) = try await self.get(url)
+            guard status == 200 else {
+                problems.append("\(url.path): HTTP \(status)")
+                continue
+            }
+            guard let metadata = try? JSONDecoder().decode(AuthorizationServerMetadata.self, from: Data(body)) else {
+                problems.append("\(url.path): not authorization server metadata")
+                continue
+            }
+            guard metadata.issuer == issuer else {
+                throw BridgeError.authorization("\(url.absoluteString) claims issuer \(metadata.issuer), expected \(issuer)")
+            }
+            return metadata
+        }
+        throw BridgeError.authorization("no metadata for authorization server \(issuer) (\(problems.joined(separator: "; ")))")
+    }
+
+    /// Registers a `client_credentials` client by DCR.
+    public func register(
+        at endpoint: String,
+        clientName: String,
+        scope: String?,
+        authMethods: [String]?
+    ) async throws -> ClientInformation {
+        guard let url = URL(string: endpoint) else { throw BridgeError.authorization("bad registration endpoint \(endpoint)") }
+        try self.http.settings.check(url)
+        // Basic unless the server only takes credentials in the body.
+        let method =
+            (authMethods.map { !$0.contains("client_secret_basic") && $0.contains("client_secret_post") } ?? false)
+            ? "client_secret_post" : "client_secret_basic"
+        var metadata = ClientMetadata()
+        metadata.clientName = clientName
+        metadata.grantTypes = ["client_credentials"]
+        metadata.tokenEndpointAuthMethod = method
+        metadata.applicationType = "native"
+        metadata.scope = scope
+        metadata.softwareID = "mcp-bridge"
+        metadata.softwareVersion = BridgeVersion.current
+        let body = try JSONEncoder().encode(metadata)
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: self.userAgent)
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await self.http.execute(request)
+        let bytes = try await self.http.collect(response, limit: 1 << 20)
+        guard response.status == .created || response.status == .ok else {
+            throw BridgeError.authorization("registration at \(endpoint) refused: HTTP \(response.status.code)\(Self.oauthError(bytes))")
+        }
+        guard let information = try? JSONDecoder().decode(ClientInformation.self, from: Data(bytes)) else {
+            throw BridgeError.authorization("registration at \(endpoint) answered something that is not client information")
+        }
+        return information
+    }
+
+    /// The outcome of a token request.
+    public enum TokenOutcome: Sendable {
+        case token(TokenResponse)
+        /// The client is unknown or its secret is wrong (`invalid_client`): the registration is stale.
+        case invalidClient
+    }
+
+    /// Requests a `client_credentials` token for `resource`.
+    public func token(for credentials: StoredCredentials) async throws -> TokenOutcome {
+        guard let url = URL(string: credentials.tokenEndpoint) else {
+            throw BridgeError.authorization("bad token endpoint \(credentials.tokenEndpoint)")
+        }
+        try self.http.settings.check(url)
+        var form = [("grant_type", "client_credentials"), ("resource", credentials.resource)]
+        if let scope = credentials.scope, !scope.isEmpty { form.append(("scope", scope)) }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: self.userAgent)
+        if credentials.tokenEndpointAuthMethod == "client_secret_post" {
+            form.append(("client_id", credentials.clientID))
+            if let secret = credentials.clientSecret { form.append(("client_secret", secret)) }
+        } else {
+            // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined and base64-encoded.
+            let pair = Self.formEncode(credentials.clientID) + ":" + Self.formEncode(credentials.clientSecret ?? "")
+            request.headers.add(name: "Authorization", value: "Basic " + Data(pair.utf8).base64EncodedString())
+        }
+        request.body = .bytes(ByteBuffer(string: form.map { "\($0)=\(Self.formEncode($1))" }.joined(separator: "&")))
+        let response = try await self.http.execute(request)
+        let bytes = try await self.http.collect(response, limit: 1 << 20)
+        if response.status == .ok, let token = try? JSONDecoder().decode(TokenResponse.self, from: Data(bytes)) {
+            guard token.tokenType.lowercased() == "bearer" else {
+                throw BridgeError.authorization("the token endpoint issued a \(token.tokenType) token; only Bearer is supported")
+            }
+            return .token(token)
+        }
+        let error = try? JSONDecoder().decode(OAuthErrorResponse.self, from: Data(bytes))
+        if error?.error == "invalid_client" || (response.status == .unauthorized && error == nil) {
+            return .invalidClient
+        }
+        throw BridgeError.authorization("the token endpoint refused: HTTP \(response.status.code)\(Self.oauthError(bytes))")
+    }
+
+    /// Deletes a registration (RFC 7592 §2.3). Returns the HTTP status.
+    public func deleteRegistration(uri: String, accessToken: String) async throws -> Int {
+        guard let url = URL(string: uri) else { throw BridgeError.configuration("bad registration URI \(uri)") }
+        try self.http.settings.check(url)
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .DELETE
+        request.headers.add(name: "Authorization", value: "Bearer \(accessToken)")
+        request.headers.add(name: "User-Agent", value: self.userAgent)
+        let response = try await self.http.execute(request)
+        _ = try? await self.http.collect(response, limit: 1 << 16)
+        return Int(response.status.code)
+    }
+
+    private func get(_ url: URL) async throws -> (Int, [UInt8]) {
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: self.userAgent)
+        let response = try await self.http.execute(request)
+        let bytes = try await self.http.collect(response, limit: 1 << 20)
+        return (Int(response.status.code), bytes)
+    }
+
+    static func wellKnown(_ name: String, origin: URL, suffix: String) -> URL? {
+        guard var components = URLComponents(url: origin, resolvingAgainstBaseURL: false) else { return nil }
+        components.percentEncodedPath = "/.well-known/\(name)\(suffix)"
+        components.query = nil
+        components.fragment = nil
+        return components.url
+    }
+
+    /// Whether two resource identifiers name the same server (scheme and host compare case-insensitively,
+    /// a trailing slash does not matter).
+    static func sameResource(_ advertised: String, _ resource: URL) -> Bool {
+        func normal(_ text: String) -> String? {
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else {
+                return nil
+            }
+            let defaultPort = scheme == "https" ? 443 : 80
+            let port = url.port.map { $0 == defaultPort ? "" : ":\($0)" } ?? ""
+            var path = url.path
+            while path.hasSuffix("/") { path.removeLast() }
+            return "\(scheme)://\(host)\(port)\(path)"
+        }
+        guard let left = normal(advertised), let right = normal(resource.absoluteString) else { return false }
+        return left == right
+    }
+
+    static func formEncode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._*")
+        return (text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text).replacingOccurrences(of: "%20", with: "+")
+    }
+
+    static func oauthError(_ body: [UInt8]) -> String {
+        guard let error = try? JSONDecoder().decode(OAuthErrorResponse.self, from: Data(body)) else { return "" }
+        return " (\(error.error)\(error.errorDescription.map { ": \($0)" } ?? ""))"
+    }
+}
+
+/// The bridge's version, sent as `software_version` and in `User-Agent`.
+public enum BridgeVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,117 @@
+public import Foundation
+public import Logging
+import NIOCore
+
+/// What the user asked for, already validated: everything the relay and the commands need to reach a server.
+public struct BridgeSettings: Sendable {
+    public var serverURL: URL
+    public var headers: [HeaderField]
+    public var transport: TransportChoice
+    public var network: NetworkSettings
+    public var clientName: String
+    public var scope: String?
+    public var refreshMargin: TimeInterval
+    public var credentialDirectory: URL
+    public var maxMessageBytes: Int
+
+    public init(
+        serverURL: URL,
+        headers: [HeaderField] = [],
+        transport: TransportChoice = .auto,
+        network: NetworkSettings = NetworkSettings(),
+        clientName: String = BridgeSettings.defaultClientName(),
+        scope: String? = nil,
+        refreshMargin: TimeInterval = 60,
+        credentialDirectory: URL,
+        maxMessageBytes: Int = 64 << 20
+    ) {
+        self.serverURL = serverURL
+        self.headers = headers
+        self.transport = transport
+        self.network = network
+        self.clientName = clientName
+        self.scope = scope
+        self.refreshMargin = refreshMargin
+        self.credentialDirectory = credentialDirectory
+        self.maxMessageBytes = maxMessageBytes
+    }
+
+    /// "mcp-bridge on HOSTNAME".
+    public static func defaultClientName() -> String {
+        "mcp-bridge on \(ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost")"
+    }
+
+    /// Whether the user supplied their own `Authorization` header (then the bridge does no OAuth).
+    public var hasStaticAuthorization: Bool {
+        self.headers.contains { $0.name.lowercased() == "authorization" }
+    }
+}
+
+/// The live parts built from ``BridgeSettings``: one HTTP client, the credential store, the token provider.
+public final class BridgeContext: Sendable {
+    public let settings: BridgeSettings
+    public let http: BridgeHTTP
+    public let store: CredentialStore
+    public let oauth: OAuthClient
+    public let authorizer: Authorizer
+    public let logger: Logger
+
+    public init(settings: BridgeSettings, logger: Logger) throws(BridgeError) {
+        try settings.network.check(settings.serverURL)
+        self.settings = settings
+        self.logger = logger
+        self.http = try BridgeHTTP(settings: settings.network, logger: logger)
+        self.store = CredentialStore(directory: settings.credentialDirectory)
+        self.oauth = OAuthClient(http: self.http, userAgent: "mcp-bridge/\(BridgeVersion.current)")
+        if settings.hasStaticAuthorization {
+            self.authorizer = .staticHeaders
+        } else {
+            self.authorizer = .oauth(
+                TokenProvider(
+                    resource: settings.serverURL,
+                    oauth: self.oauth,
+                    store: self.store,
+                    clientName: settings.clientName,
+                    requestedScope: settings.scope,
+                    refreshMargin: settings.refreshMargin,
+                    logger: logger
+                )
+            )
+        }
+    }
+
+    /// A connection to the server for the configured transport, delivering server messages to `sink`.
+    public func makeConnection(sink: any ServerMessageSink) -> any ServerConnection {
+        let legacy: @Sendable () -> LegacySSEConnection = { [self] in
+            LegacySSEConnection(
+                url: self.settings.serverURL,
+                http: self.http,
+                authorizer: self.authorizer,
+                headers: self.settings.headers,
+                output: sink,
+                logger: self.logger
+            )
+        }
+        switch self.settings.transport {
+        case .sse:
+            return legacy()
+        case .http, .auto:
+            let primary = StreamableHTTPConnection(
+                url: self.settings.serverURL,
+                http: self.http,
+                authorizer: self.authorizer,
+                headers: self.settings.headers,
+                output: sink,
+                fallback: self.settings.transport == .auto ? .allowed : .never,
+                maxMessageBytes: self.settings.maxMessageBytes,
+                logger: self.logger
+            )
+            return self.settings.transport == .auto ? AutoConnection(primary: primary, makeLegacy: legacy, logger: self.logger) : primary
+        }
+    }
+
+    /// Closes the HTTP client.
+    public func shutdown() async {
+        await self.http.shutdown()
+    }
+}

@@ -1,0 +1,144 @@
+public import Foundation
+public import MCPWire
+
+/// The desktop apps whose configuration the bridge can print or install.
+public enum HostApp: String, Sendable, CaseIterable {
+    case claude
+    case cursor
+    case claudeCode = "claude-code"
+
+    /// The app's global MCP configuration file for this user, when the app keeps one in a file.
+    public func configFile(environment: [String: String]) -> URL? {
+        let home = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory())
+        switch self {
+        case .claude:
+            #if os(macOS)
+            return home.appendingPathComponent("Library/Application Support/Claude/claude_desktop_config.json")
+            #else
+            // No official Linux build; the community builds read the XDG location.
+            let base = environment["XDG_CONFIG_HOME"].map { URL(fileURLWithPath: $0) } ?? home.appendingPathComponent(".config")
+            return base.appendingPathComponent("Claude/claude_desktop_config.json")
+            #endif
+        case .cursor:
+            return home.appendingPathComponent(".cursor/mcp.json")
+        case .claudeCode:
+            return nil
+        }
+    }
+}
+
+/// Builds and merges the `mcpServers` entries that launch the bridge.
+public enum HostConfig {
+    /// The entry that launches `bridgePath` for `serverURL`: `{"command": ..., "args": [...]}`. Desktop apps do not
+    /// inherit the shell's PATH, so the command is an absolute path.
+    public static func entry(bridgePath: String, serverURL: URL, extraArguments: [String] = []) -> JSONValue {
+        .object([
+            "command": .string(bridgePath),
+            "args": .array((extraArguments + [serverURL.absoluteString]).map { .string($0) }),
+        ])
+    }
+
+    /// The text to paste for `app`.
+    public static func snippet(for app: HostApp, name: String, bridgePath: String, serverURL: URL) -> String {
+        switch app {
+        case .claude, .cursor:
+            let document: JSONValue = .object(["mcpServers": .object([name: self.entry(bridgePath: bridgePath, serverURL: serverURL)])])
+            return JSONPrettyPrinter.print(document)
+        case .claudeCode:
+            return "claude mcp add --scope user \(self.shellQuoted(name)) -- \(self.shellQuoted(bridgePath)) \(self.shellQuoted(serverURL.absoluteString))"
+        }
+    }
+
+    /// What ``install(into:name:entry:)`` did.
+    public enum InstallOutcome: Sendable, Equatable {
+        /// The file did not exist and was created.
+        case created
+        /// The entry was added or changed; the previous file was saved at `backup`.
+        case updated(backup: URL)
+        /// The entry was already exactly this; nothing was written.
+        case unchanged
+    }
+
+    /// Merges `entry` under `mcpServers.name` in the JSON file at `file`, keeping every other key. Writes a backup
+    /// of the old file first, replaces the file atomically, and refuses a file it cannot parse.
+    public static func install(into file: URL, name: String, entry: JSONValue) throws(BridgeError) -> InstallOutcome {
+        let manager = FileManager.default
+        var document: [String: JSONValue] = [:]
+        var existed = false
+        if let data = manager.contents(atPath: file.path) {
+            existed = true
+            let trimmed = data.filter { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }
+            if !trimmed.isEmpty {
+                guard case .object(let object) = try? JSONValue(parsing: Array(data)) else {
+                    throw .configuration("\(file.path) is not a JSON object; fix or move it, then run this again (nothing was changed)")
+                }
+                document = object
+            }
+        }
+        var servers: [String: JSONValue] = [:]
+        if let existing = document["mcpServers"] {
+            guard case .object(let object) = existing else {
+                throw .configuration("\"mcpServers\" in \(file.path) is not an object; nothing was changed")
+            }
+            servers = object
+        }
+        if servers[name] == entry { return .unchanged }
+        servers[name] = entry
+        document["mcpServers"] = .object(servers)
+        let text = Data((JSONPrettyPrinter.print(.object(document)) + "\n").utf8)
+        do {
+            try manager.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            var backup: URL?
+            if existed {
+                let stamp = Int(Date().timeIntervalSince1970)
+                let copy = file.appendingPathExtension("backup-\(stamp)")
+                try? manager.removeItem(at: copy)
+                try manager.copyItem(at: file, to: copy)
+                backup = copy
+            }
+            try text.write(to: file, options: .atomic)
+            return backup.map { .updated(backup: $0) } ?? .created
+        } catch {
+            throw .configuration("could not write \(file.path): \(error)")
+        }
+    }
+
+    static func shellQuoted(_ text: String) -> String {
+        let safe = text.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./:@=+,".unicodeScalars.contains($0) }
+        return safe ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+/// Indented JSON for files people read and edit (two spaces, keys sorted, numbers as written).
+public enum JSONPrettyPrinter {
+    public static func print(_ value: JSONValue) -> String {
+        var out = ""
+        self.write(value, indent: 0, to: &out)
+        return out
+    }
+
+    private static func write(_ value: JSONValue, indent: Int, to out: inout String) {
+        let pad = String(repeating: "  ", count: indent + 1)
+        let closing = String(repeating: "  ", count: indent)
+        switch value {
+        case .object(let members) where !members.isEmpty:
+            out += "{\n"
+            for (index, key) in members.keys.sorted().enumerated() {
+                out += pad + JSONValue.string(key).serializedString() + ": "
+                self.write(members[key]!, indent: indent + 1, to: &out)
+                out += index == members.count - 1 ? "\n" : ",\n"
+            }
+            out += closing + "}"
+        case .array(let elements) where !elements.isEmpty:
+            out += "[\n"
+            for (index, element) in elements.enumerated() {
+                out += pad
+                self.write(element, indent: indent + 1, to: &out)
+                out += index == elements.count - 1 ? "\n" : ",\n"
+            }
+            out += closing + "]"
+        default:
+            out += value.serializedString()
+        }
+    }
+}

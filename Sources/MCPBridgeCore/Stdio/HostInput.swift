@@ -1,0 +1,99 @@
+public import Foundation
+
+/// One event read from the host's stdin.
+public enum HostInputEvent: Sendable {
+    /// One line without its line ending (`\n` or `\r\n`).
+    case line([UInt8])
+    /// A line longer than the limit: its bytes were dropped up to the next newline.
+    case oversized(byteCount: Int)
+}
+
+/// Reads newline-delimited messages from a file descriptor (the host's stdin).
+///
+/// A blocking `read(2)` loop on a thread of its own: stdin may be a pipe, a file or a terminal, and a dedicated
+/// thread keeps the cooperative pool free however slowly the host writes. Each line is scanned once, so an 8 MiB
+/// message costs one pass, not one per chunk.
+public enum HostInput {
+    /// The lines of `fileDescriptor` until end of file. Lines longer than `maxLineBytes` are reported, not kept.
+    public static func lines(
+        fileDescriptor: Int32 = STDIN_FILENO,
+        maxLineBytes: Int
+    ) -> AsyncStream<HostInputEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: HostInputEvent.self, bufferingPolicy: .unbounded)
+        let thread = Thread {
+            var splitter = LineSplitter(maxLineBytes: maxLineBytes)
+            let chunkSize = 64 * 1024
+            let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 1)
+            defer { chunk.deallocate() }
+            while true {
+                let count = read(fileDescriptor, chunk.baseAddress, chunkSize)
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { break }
+                splitter.append(UnsafeRawBufferPointer(rebasing: chunk[0..<count])) { continuation.yield($0) }
+            }
+            splitter.finish { continuation.yield($0) }
+            continuation.finish()
+        }
+        thread.start()
+        return stream
+    }
+}
+
+/// Splits a byte stream into lines, enforcing a maximum line length. Separate from the reading loop so the
+/// framing is testable without file descriptors.
+public struct LineSplitter: Sendable {
+    private var pending: [UInt8] = []
+    private var discarding = 0
+    private var isDiscarding = false
+    private let maxLineBytes: Int
+
+    public init(maxLineBytes: Int) {
+        self.maxLineBytes = maxLineBytes
+    }
+
+    /// Adds bytes and calls `emit` for each complete line (or oversized report) they finish.
+    public mutating func append(_ bytes: UnsafeRawBufferPointer, emit: (HostInputEvent) -> Void) {
+        var start = 0
+        while start < bytes.count {
+            guard let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) else {
+                self.take(UnsafeRawBufferPointer(rebasing: bytes[start...]))
+                return
+            }
+            self.take(UnsafeRawBufferPointer(rebasing: bytes[start..<newline]))
+            self.endLine(emit: emit)
+            start = newline + 1
+        }
+    }
+
+    /// Flushes a last line that had no newline before end of file.
+    public mutating func finish(emit: (HostInputEvent) -> Void) {
+        if !self.pending.isEmpty || self.isDiscarding { self.endLine(emit: emit) }
+    }
+
+    private mutating func take(_ bytes: UnsafeRawBufferPointer) {
+        if self.isDiscarding {
+            self.discarding += bytes.count
+        } else if self.pending.count + bytes.count > self.maxLineBytes {
+            self.isDiscarding = true
+            self.discarding = self.pending.count + bytes.count
+            self.pending = []
+        } else {
+            self.pending.append(contentsOf: bytes)
+        }
+    }
+
+    private mutating func endLine(emit: (HostInputEvent) -> Void) {
+        if self.isDiscarding {
+            emit(.oversized(byteCount: self.discarding))
+            self.isDiscarding = false
+            self.discarding = 0
+            return
+        }
+        var line = self.pending
+        self.pending = []
+        if line.last == UInt8(ascii: "\r") { line.removeLast() }
+        // Blank lines carry no message; hosts sometimes send them as keep-alives.
+        guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
+        emit(.line(line))
+    }
+}

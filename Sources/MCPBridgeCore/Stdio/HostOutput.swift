@@ -1,0 +1,54 @@
+public import Foundation
+import NIOConcurrencyHelpers
+
+/// Writes JSON-RPC messages to the host (stdout), one per line, never interleaved.
+///
+/// stdout carries nothing but messages (MCP stdio transport), so every write goes through here. A lock rather
+/// than an actor: a write is a few `write(2)` calls, and the lock keeps two answers from interleaving even when
+/// the host reads slowly.
+public final class HostOutput: Sendable {
+    private let fileDescriptor: Int32
+    private let lock = NIOLock()
+    private let broken = NIOLockedValueBox(false)
+
+    public init(fileDescriptor: Int32 = STDOUT_FILENO) {
+        self.fileDescriptor = fileDescriptor
+    }
+
+    /// Writes one message and a newline. Raw line breaks are removed first: in valid JSON they can only be
+    /// whitespace between tokens (inside strings they are escaped), so this keeps the message intact.
+    public func write(_ message: [UInt8]) {
+        var line: [UInt8]
+        if message.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+            line = message.filter { $0 != 0x0A && $0 != 0x0D }
+        } else {
+            line = message
+        }
+        line.append(0x0A)
+        self.lock.withLock {
+            guard !self.broken.withLockedValue({ $0 }) else { return }
+            line.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Foundation.write(
+                        self.fileDescriptor,
+                        buffer.baseAddress! + offset,
+                        buffer.count - offset
+                    )
+                    if written < 0 {
+                        if errno == EINTR || errno == EAGAIN { continue }
+                        // The host closed its end (EPIPE): nothing more can reach it.
+                        self.broken.withLockedValue { $0 = true }
+                        return
+                    }
+                    offset += written
+                }
+            }
+        }
+    }
+
+    /// Writes a JSON value as one message.
+    public func write(json: some Sequence<UInt8>) {
+        self.write(Array(json))
+    }
+}
