@@ -24,7 +24,7 @@ struct AuthOptions: ParsableArguments {
     )
     var registrationTokenFile: String?
 
-    @Option(help: "Access token lifetime in seconds, 60-86400. (env: MCP_SERVER_TOKEN_TTL; default: 3600)")
+    @Option(help: "Access token lifetime in seconds, 10-86400. (env: MCP_SERVER_TOKEN_TTL; default: 3600)")
     var tokenTTL: Int?
 
     @Option(
@@ -73,8 +73,8 @@ struct AuthOptions: ParsableArguments {
             }
         }
         let ttl = try values.integer(self.tokenTTL, env: "MCP_SERVER_TOKEN_TTL", default: 3600, name: "--token-ttl")
-        guard (60...86400).contains(ttl) else {
-            throw ValidationError("--token-ttl must be between 60 and 86400 seconds")
+        guard (10...86400).contains(ttl) else {
+            throw ValidationError("--token-ttl must be between 10 and 86400 seconds")
         }
         let signingKey = try Self.secret(
             file: values.optionalString(self.signingKeyFile, env: "MCP_SERVER_SIGNING_KEY_FILE"),

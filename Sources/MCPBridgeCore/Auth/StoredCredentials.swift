@@ -22,6 +22,8 @@ public struct StoredCredentials: Codable, Sendable, Hashable {
     /// When the access token expires (absolute, so a restarted bridge knows; relative `expires_in` alone is
     /// how other bridges end up using dead tokens).
     public var tokenExpiresAt: Date?
+    /// When the access token was issued (with the expiry, gives its lifetime).
+    public var tokenIssuedAt: Date?
     public var registeredAt: Date
 
     public init(
@@ -38,6 +40,7 @@ public struct StoredCredentials: Codable, Sendable, Hashable {
         scope: String?,
         accessToken: String? = nil,
         tokenExpiresAt: Date? = nil,
+        tokenIssuedAt: Date? = nil,
         registeredAt: Date = Date()
     ) {
         self.issuer = issuer
@@ -53,14 +56,18 @@ public struct StoredCredentials: Codable, Sendable, Hashable {
         self.scope = scope
         self.accessToken = accessToken
         self.tokenExpiresAt = tokenExpiresAt
+        self.tokenIssuedAt = tokenIssuedAt
         self.registeredAt = registeredAt
     }
 
-    /// Whether the stored token is usable at `now` with `margin` to spare.
+    /// Whether the stored token is usable at `now` with `margin` to spare. The margin is at most half the
+    /// token's lifetime, so short-lived tokens are renewed halfway rather than on every request.
     public func hasUsableToken(at now: Date, margin: TimeInterval) -> Bool {
         guard self.accessToken != nil else { return false }
         guard let expiry = self.tokenExpiresAt else { return true }
-        return expiry.timeIntervalSince(now) > margin
+        var effective = margin
+        if let issued = self.tokenIssuedAt { effective = min(margin, expiry.timeIntervalSince(issued) / 2) }
+        return expiry.timeIntervalSince(now) > effective
     }
 
     enum CodingKeys: String, CodingKey {
@@ -75,6 +82,7 @@ public struct StoredCredentials: Codable, Sendable, Hashable {
         case clientName = "client_name"
         case accessToken = "access_token"
         case tokenExpiresAt = "token_expires_at"
+        case tokenIssuedAt = "token_issued_at"
         case registeredAt = "registered_at"
     }
 }

@@ -182,7 +182,9 @@ public actor TokenProvider {
                 throw BridgeError.authorization("the authorization server refused a freshly registered client (invalid_client)")
             }
             credentials.accessToken = token.accessToken
-            credentials.tokenExpiresAt = token.expiresIn.map { Date().addingTimeInterval(TimeInterval($0)) }
+            let issued = Date()
+            credentials.tokenIssuedAt = issued
+            credentials.tokenExpiresAt = token.expiresIn.map { issued.addingTimeInterval(TimeInterval($0)) }
             if let granted = token.scope { credentials.scope = granted }
             try self.store.save(credentials)
             self.logger.info(

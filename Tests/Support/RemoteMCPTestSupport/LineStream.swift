@@ -9,17 +9,22 @@ public enum LineStream {
     public static func lines(of handle: FileHandle) -> AsyncStream<String> {
         let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
         let thread = Thread {
-            var pending = Data()
+            var pending: [UInt8] = []
             while true {
                 // `availableData` returns as soon as anything is there (`read(upToCount:)` waits for the
                 // full count on Linux) and an empty value at end of file.
                 let chunk = handle.availableData
                 if chunk.isEmpty { break }
-                pending.append(chunk)
-                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                    continuation.yield(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
-                    pending.removeSubrange(pending.startIndex...newline)
+                // Only the new bytes are searched, so a line of megabytes costs one pass.
+                var searchFrom = pending.count
+                pending.append(contentsOf: chunk)
+                var lineStart = 0
+                while let newline = pending[searchFrom...].firstIndex(of: UInt8(ascii: "\n")) {
+                    continuation.yield(String(decoding: pending[lineStart..<newline], as: UTF8.self))
+                    lineStart = newline + 1
+                    searchFrom = lineStart
                 }
+                if lineStart > 0 { pending.removeFirst(lineStart) }
             }
             if !pending.isEmpty { continuation.yield(String(decoding: pending, as: UTF8.self)) }
             continuation.finish()

@@ -9,11 +9,11 @@ public final class ServerProcess: Sendable {
     public let stderrLines: LineCollector
     private let exit: ExitWaiter
 
-    /// Starts `mcp-server serve --host 127.0.0.1 --port 0 <arguments>` and waits for its ready line.
-    public init(arguments: [String], environment: [String: String] = [:]) async throws {
+    /// Starts `mcp-server serve --host 127.0.0.1 --port <port> <arguments>` and waits for its ready line.
+    public init(arguments: [String], environment: [String: String] = [:], port: Int = 0) async throws {
         let process = Process()
         process.executableURL = try BuiltProduct.url(named: "mcp-server")
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0"] + arguments
+        process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port)] + arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MCP_SERVER_") }
         env.merge(environment) { _, new in new }
         process.environment = env
