@@ -64,8 +64,9 @@ async def main(mode: str, port: int) -> None:
             stateless_http=(mode == "json"),
             max_request_body_size=big,
         )
-    logging.getLogger("uvicorn.error").addHandler(Ready())
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="info", access_log=False)
+    # After Config: it reconfigures uvicorn's loggers.
+    logging.getLogger("uvicorn.error").addHandler(Ready())
     await uvicorn.Server(config).serve()
 
 

@@ -1,0 +1,97 @@
+import Foundation
+import MCPWire
+import RemoteMCPTestSupport
+import Testing
+
+/// The bridge against servers we did not write: the official Python MCP SDK (pinned in
+/// Tests/Interop/requirements.txt) in its JSON, SSE and legacy HTTP+SSE modes.
+@Suite(
+    "mcp-bridge against the Python MCP SDK server",
+    .enabled(if: pythonInterpreter != nil, "run scripts/test.sh (it installs the Python SDK)"),
+    .timeLimit(.minutes(3))
+)
+struct BridgeWithPythonServerTests {
+    @Test("JSON mode (stateless): a full session")
+    func jsonMode() async throws {
+        let harness = try BridgeHarness()
+        defer { harness.cleanUp() }
+        let port = try freeLoopbackPort()
+        let server = try await pythonServer(mode: "json", port: port)
+        defer { server.send(SIGTERM) }
+        let bridge = try harness.bridge(["http://127.0.0.1:\(port)/mcp"])
+        let initialize = try await bridge.initialize()
+        #expect(initialize["result"]?["serverInfo"]?["name"] == "python-sdk-test-server")
+        let list = try await bridge.call(#"{"jsonrpc":"2.0","id":"list","method":"tools/list"}"#, id: "list")
+        #expect(list["result"]?["tools"]?.arrayValue?.count == 3)
+        #expect(toolText(try await bridge.call(Lines.echo("e", "grüße"), id: "e")) == "grüße")
+        let big = String(repeating: "x", count: 1 << 20)
+        #expect(toolText(try await bridge.call(Lines.echo("big", big), id: "big")) == big)
+        #expect(harness.credentialFiles().isEmpty, "a server without auth needs no registration")
+    }
+
+    @Test("SSE mode (sessions): progress before the answer, and a server request answered by the host")
+    func sseMode() async throws {
+        let harness = try BridgeHarness()
+        defer { harness.cleanUp() }
+        let port = try freeLoopbackPort()
+        let server = try await pythonServer(mode: "sse", port: port)
+        defer { server.send(SIGTERM) }
+        let bridge = try harness.bridge(["http://127.0.0.1:\(port)/mcp"])
+        _ = try await bridge.initialize(capabilities: #"{"elicitation":{}}"#)
+
+        let done = try await bridge.call(Lines.call("p", "progress", #"{"steps":3}"#, meta: #"{"progressToken":7}"#), id: "p")
+        #expect(toolText(done) == "done after 3 steps")
+        let lines = bridge.stdoutLines.lines
+        let progress = lines.indices.filter { lines[$0].contains("notifications/progress") }
+        let final = try #require(lines.firstIndex { $0.contains(#""id":"p""#) })
+        #expect(progress.count == 3 && progress.allSatisfy { $0 < final })
+
+        // The server asks the host (elicitation/create) in the middle of a tool call; the host's answer goes back.
+        bridge.send(Lines.call("c", "confirm", #"{"question":"Proceed?"}"#))
+        let asked = try #require(await bridge.line { $0.contains("elicitation/create") })
+        let request = try JSONValue(parsing: asked)
+        let requestID = try #require(request["id"])
+        bridge.send(#"{"jsonrpc":"2.0","id":\#(requestID.serializedString()),"result":{"action":"accept","content":{"confirm":true}}}"#)
+        #expect(toolText(try await bridge.answer("c")) == "confirmed=True")
+        bridge.closeInput()
+        #expect(await bridge.waitForExit() == 0)
+    }
+
+    @Test("SSE mode: the server restarts and forgets the session; the bridge initializes again and retries")
+    func sessionLost() async throws {
+        let harness = try BridgeHarness()
+        defer { harness.cleanUp() }
+        let port = try freeLoopbackPort()
+        var server = try await pythonServer(mode: "sse", port: port)
+        let bridge = try harness.bridge(["http://127.0.0.1:\(port)/mcp"])
+        _ = try await bridge.initialize()
+        #expect(toolText(try await bridge.call(Lines.echo("before", "1"), id: "before")) == "1")
+        // Killed, not stopped: uvicorn's graceful stop would wait for the bridge's open GET stream.
+        server.send(SIGKILL)
+        _ = await server.waitForExit()
+        server = try await pythonServer(mode: "sse", port: port)
+        defer { server.send(SIGTERM) }
+        #expect(toolText(try await bridge.call(Lines.echo("after", "2"), id: "after")) == "2")
+        #expect(bridge.stderrLines.lines.contains { $0.contains("lost the session") })
+        #expect(!bridge.stdoutLines.lines.contains { $0.contains("error") })
+    }
+
+    @Test("legacy HTTP+SSE (2024-11-05): found by fallback from the same URL, or chosen with --transport sse", arguments: ["auto", "sse"])
+    func legacySSE(transport: String) async throws {
+        let harness = try BridgeHarness()
+        defer { harness.cleanUp() }
+        let port = try freeLoopbackPort()
+        let server = try await pythonServer(mode: "legacy", port: port)
+        defer { server.send(SIGTERM) }
+        let bridge = try harness.bridge(["http://127.0.0.1:\(port)/sse", "--transport", transport])
+        let initialize = try await bridge.initialize(version: "2024-11-05")
+        #expect(initialize["result"]?["serverInfo"]?["name"] == "python-sdk-test-server")
+        let list = try await bridge.call(#"{"jsonrpc":"2.0","id":"list","method":"tools/list"}"#, id: "list")
+        #expect(list["result"]?["tools"]?.arrayValue?.count == 3)
+        for index in 0..<20 { bridge.send(Lines.echo("e\(index)", "v\(index)")) }
+        for index in 0..<20 { #expect(toolText(try await bridge.answer("e\(index)")) == "v\(index)") }
+        let done = try await bridge.call(Lines.call("p", "progress", #"{"steps":2}"#, meta: #"{"progressToken":"q"}"#), id: "p")
+        #expect(toolText(done) == "done after 2 steps")
+        #expect(bridge.stdoutLines.lines.filter { $0.contains("notifications/progress") }.count == 2)
+    }
+}
