@@ -61,7 +61,12 @@ public struct BearerChallenge: Sendable, Hashable {
                     index += 1
                     value = String(decoding: raw, as: UTF8.self)
                 } else {
-                    value = token()
+                    // Unquoted: RFC 7235 allows only token characters, but servers send `scope=mcp:read` too.
+                    let start = index
+                    while index < bytes.count, bytes[index] != UInt8(ascii: ","), bytes[index] != 0x20, bytes[index] != 0x09 {
+                        index += 1
+                    }
+                    value = String(decoding: bytes[start..<index], as: UTF8.self)
                 }
                 if inBearer { current?[name.lowercased()] = value }
             } else {
