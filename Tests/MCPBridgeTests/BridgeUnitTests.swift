@@ -166,7 +166,9 @@ struct CredentialStoreTests {
         StoredCredentials(
             issuer: "https://h", resource: resource, tokenEndpoint: "https://h/token", registrationEndpoint: "https://h/dcr",
             tokenEndpointAuthMethod: "client_secret_basic", clientID: "c1", clientSecret: "s", registrationAccessToken: nil,
-            registrationClientURI: nil, clientName: "test", scope: nil
+            registrationClientURI: nil, clientName: "test", scope: nil,
+            // Whole seconds: dates are stored as seconds since 1970, which is exact for these.
+            registeredAt: Date(timeIntervalSince1970: 1_800_000_000)
         )
     }
 

@@ -1,4 +1,6 @@
 public import Foundation
+import NIOCore
+import NIOPosix
 
 /// One event read from the host's stdin.
 public enum HostInputEvent: Sendable {
@@ -15,11 +17,43 @@ public enum HostInputEvent: Sendable {
 /// message costs one pass, not one per chunk.
 public enum HostInput {
     /// The lines of `fileDescriptor` until end of file. Lines longer than `maxLineBytes` are reported, not kept.
+    ///
+    /// A pipe or socket (how hosts launch the bridge) is read by the NIO event loop that also runs the relay and
+    /// its HTTP connections, so a message goes from stdin to the server without waking another thread. Anything
+    /// else (a file, a terminal) is read by a thread of its own.
     public static func lines(
         fileDescriptor: Int32 = STDIN_FILENO,
         maxLineBytes: Int
     ) -> AsyncStream<HostInputEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: HostInputEvent.self, bufferingPolicy: .unbounded)
+        var info = stat()
+        let mode = fstat(fileDescriptor, &info) == 0 ? info.st_mode & S_IFMT : 0
+        guard mode == S_IFIFO || mode == S_IFSOCK else {
+            self.readOnThread(fileDescriptor, maxLineBytes: maxLineBytes, continuation)
+            return stream
+        }
+        let duplicate = dup(fileDescriptor)
+        NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        LineHandler(splitter: LineSplitter(maxLineBytes: maxLineBytes), continuation: continuation)
+                    )
+                }
+            }
+            .takingOwnershipOfDescriptor(input: duplicate)
+            .whenFailure { _ in
+                close(duplicate)
+                self.readOnThread(fileDescriptor, maxLineBytes: maxLineBytes, continuation)
+            }
+        return stream
+    }
+
+    private static func readOnThread(
+        _ fileDescriptor: Int32,
+        maxLineBytes: Int,
+        _ continuation: AsyncStream<HostInputEvent>.Continuation
+    ) {
         let thread = Thread {
             var splitter = LineSplitter(maxLineBytes: maxLineBytes)
             let chunkSize = 64 * 1024
@@ -35,7 +69,36 @@ public enum HostInput {
             continuation.finish()
         }
         thread.start()
-        return stream
+    }
+}
+
+/// Splits what the stdin channel reads into lines.
+private final class LineHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private var splitter: LineSplitter
+    private let continuation: AsyncStream<HostInputEvent>.Continuation
+
+    init(splitter: LineSplitter, continuation: AsyncStream<HostInputEvent>.Continuation) {
+        self.splitter = splitter
+        self.continuation = continuation
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = Self.unwrapInboundIn(data)
+        buffer.withUnsafeReadableBytes { bytes in
+            self.splitter.append(bytes) { self.continuation.yield($0) }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.splitter.finish { self.continuation.yield($0) }
+        self.continuation.finish()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
     }
 }
 
