@@ -159,7 +159,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-            .testTarget(
+        .testTarget(
             name: "MCPBridgeTests",
             dependencies: [
                 "MCPBridgeCore",

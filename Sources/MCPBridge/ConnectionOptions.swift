@@ -42,13 +42,17 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Renew tokens this many seconds before they expire. (default: 60)")
     var refreshMargin: Int?
 
-    @Option(help: "trace, debug, info, notice, warning or error; logs go to stderr. (env: MCP_BRIDGE_LOG; default: info)")
+    @Option(
+        help: "trace, debug, info, notice, warning or error; logs go to stderr. (env: MCP_BRIDGE_LOG; default: info)"
+    )
     var logLevel: String?
 
     /// The validated settings.
     func settings(environment: [String: String]) throws -> BridgeSettings {
         guard let serverURL = URL(string: self.url), serverURL.scheme != nil, serverURL.host != nil else {
-            throw ValidationError("\(self.url) is not an absolute URL (expected something like https://mcp.example.com/mcp)")
+            throw ValidationError(
+                "\(self.url) is not an absolute URL (expected something like https://mcp.example.com/mcp)"
+            )
         }
         var headers = try self.headers.map { try HeaderParser.parse($0, environment: environment) }
         if let headerFile { headers += try HeaderParser.parseFile(headerFile, environment: environment) }
@@ -56,10 +60,13 @@ struct ConnectionOptions: ParsableArguments {
         guard let transport = TransportChoice(rawValue: transportText.lowercased()) else {
             throw ValidationError("--transport must be auto, http or sse")
         }
-        let timeoutSeconds = try self.timeout ?? environment["MCP_BRIDGE_TIMEOUT"].map {
-            guard let value = Int($0) else { throw ValidationError("MCP_BRIDGE_TIMEOUT must be a number of seconds") }
-            return value
-        } ?? 120
+        let timeoutSeconds =
+            try self.timeout ?? environment["MCP_BRIDGE_TIMEOUT"].map {
+                guard let value = Int($0) else {
+                    throw ValidationError("MCP_BRIDGE_TIMEOUT must be a number of seconds")
+                }
+                return value
+            } ?? 120
         guard timeoutSeconds >= 1 else { throw ValidationError("--timeout must be at least 1 second") }
         let margin = self.refreshMargin ?? 60
         guard margin >= 0 else { throw ValidationError("--refresh-margin cannot be negative") }

@@ -16,7 +16,9 @@ struct RegisterCommand: AsyncParsableCommand {
         defer { Task { await context.shutdown() } }
         if let existing = await provider.current {
             print("Already registered as \(existing.clientID) with \(existing.issuer).")
-            print("Credentials: \(context.store.directory.path). Run `mcp-bridge logout \(self.connection.url)` to start over.")
+            print(
+                "Credentials: \(context.store.directory.path). Run `mcp-bridge logout \(self.connection.url)` to start over."
+            )
             return
         }
         let credentials = try await CommandSupport.obtain(context, provider)
@@ -29,7 +31,8 @@ struct RegisterCommand: AsyncParsableCommand {
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token",
-        abstract: "Print a valid access token for the server (for curl: -H \"Authorization: Bearer $(mcp-bridge token URL)\")."
+        abstract:
+            "Print a valid access token for the server (for curl: -H \"Authorization: Bearer $(mcp-bridge token URL)\")."
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -54,7 +57,9 @@ struct StatusCommand: AsyncParsableCommand {
     )
 
     func run() async throws {
-        let store = CredentialStore(directory: CredentialStore.defaultDirectory(environment: ProcessInfo.processInfo.environment))
+        let store = CredentialStore(
+            directory: CredentialStore.defaultDirectory(environment: ProcessInfo.processInfo.environment)
+        )
         let all = store.all()
         print("Credentials: \(store.directory.path)")
         guard !all.isEmpty else {
@@ -108,10 +113,15 @@ struct LogoutCommand: AsyncParsableCommand {
                     switch status {
                     case 204, 200: print("Deleted client \(credentials.clientID) on the server.")
                     case 401, 404: print("The server no longer knows client \(credentials.clientID) (HTTP \(status)).")
-                    default: print("The server refused to delete client \(credentials.clientID) (HTTP \(status)); removing it locally.")
+                    default:
+                        print(
+                            "The server refused to delete client \(credentials.clientID) (HTTP \(status)); removing it locally."
+                        )
                     }
                 } catch {
-                    print("Could not reach the server to delete client \(credentials.clientID) (\(error)); removing it locally.")
+                    print(
+                        "Could not reach the server to delete client \(credentials.clientID) (\(error)); removing it locally."
+                    )
                 }
             } else {
                 print("The server gave no way to delete client \(credentials.clientID); removing it locally.")

@@ -14,7 +14,9 @@ struct DoctorCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let settings = try self.connection.settings(environment: environment)
-        let logger = try BridgeLogging.bootstrap(level: self.connection.logLevel ?? environment["MCP_BRIDGE_LOG"] ?? "error")
+        let logger = try BridgeLogging.bootstrap(
+            level: self.connection.logLevel ?? environment["MCP_BRIDGE_LOG"] ?? "error"
+        )
         let context = try BridgeContext(settings: settings, logger: logger)
         print("Checking \(settings.serverURL.absoluteString)")
         let passed = await Doctor(context: context).run { step in

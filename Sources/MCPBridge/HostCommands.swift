@@ -22,9 +22,18 @@ struct ConfigCommand: ParsableCommand {
         let app = try HostCommandSupport.app(self.app, allowed: HostApp.allCases)
         let serverURL = try HostCommandSupport.url(self.url)
         let name = self.name ?? HostCommandSupport.defaultName(for: serverURL)
-        print(HostConfig.snippet(for: app, name: name, bridgePath: HostCommandSupport.executablePath(), serverURL: serverURL))
+        print(
+            HostConfig.snippet(
+                for: app,
+                name: name,
+                bridgePath: HostCommandSupport.executablePath(),
+                serverURL: serverURL
+            )
+        )
         if let file = app.configFile(environment: ProcessInfo.processInfo.environment) {
-            FileHandle.standardError.write(Data("Merge this into \(file.path), or run `mcp-bridge install \(app.rawValue) \(self.url)`.\n".utf8))
+            FileHandle.standardError.write(
+                Data("Merge this into \(file.path), or run `mcp-bridge install \(app.rawValue) \(self.url)`.\n".utf8)
+            )
         }
     }
 }
@@ -52,7 +61,10 @@ struct InstallCommand: ParsableCommand {
         let app = try HostCommandSupport.app(self.app, allowed: [.claude, .cursor])
         let serverURL = try HostCommandSupport.url(self.url)
         let name = self.name ?? HostCommandSupport.defaultName(for: serverURL)
-        guard let file = self.configFile.map({ URL(fileURLWithPath: $0) }) ?? app.configFile(environment: ProcessInfo.processInfo.environment) else {
+        guard
+            let file = self.configFile.map({ URL(fileURLWithPath: $0) })
+                ?? app.configFile(environment: ProcessInfo.processInfo.environment)
+        else {
             throw ValidationError("no config file location is known for \(app.rawValue); pass --config-file")
         }
         let entry = HostConfig.entry(bridgePath: HostCommandSupport.executablePath(), serverURL: serverURL)
@@ -74,7 +86,8 @@ enum HostCommandSupport {
     }
 
     static func url(_ text: String) throws -> URL {
-        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil
+        else {
             throw ValidationError("\(text) is not an http(s) URL")
         }
         return url

@@ -27,7 +27,10 @@ struct RelayCommand: AsyncParsableCommand {
             shutdownGrace: min(settings.network.timeout, .seconds(10)),
             logger: logger
         )
-        logger.debug("Relaying", metadata: ["server": "\(settings.serverURL.absoluteString)", "transport": "\(settings.transport.rawValue)"])
+        logger.debug(
+            "Relaying",
+            metadata: ["server": "\(settings.serverURL.absoluteString)", "transport": "\(settings.transport.rawValue)"]
+        )
         await relay.run(input: HostInput.lines(maxLineBytes: settings.maxMessageBytes))
         await context.shutdown()
     }

@@ -25,9 +25,11 @@ public enum BridgeError: Error, Sendable, CustomStringConvertible {
         case .unreachable(let detail): "server unreachable: \(detail)"
         case .timeout(let detail): "timed out: \(detail)"
         case .connectionLost(let detail): "connection to the server lost: \(detail)"
-        case .authorization(let detail): "authorization failed: \(detail). Run `mcp-bridge doctor <url>` to see which step fails"
+        case .authorization(let detail):
+            "authorization failed: \(detail). Run `mcp-bridge doctor <url>` to see which step fails"
         case .protocolViolation(let detail): "the server broke the MCP transport rules: \(detail)"
-        case .httpStatus(let status, let detail): "the server answered HTTP \(status)\(detail.isEmpty ? "" : ": \(detail)")"
+        case .httpStatus(let status, let detail):
+            "the server answered HTTP \(status)\(detail.isEmpty ? "" : ": \(detail)")"
         case .shuttingDown: "the bridge is shutting down (the client closed stdin)"
         }
     }

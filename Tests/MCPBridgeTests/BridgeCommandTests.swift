@@ -40,7 +40,10 @@ struct BridgeCommandTests {
         let call = try await httpRequest(
             url,
             method: .POST,
-            headers: [("Authorization", "Bearer \(jwt)"), ("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream")],
+            headers: [
+                ("Authorization", "Bearer \(jwt)"), ("Content-Type", "application/json"),
+                ("Accept", "application/json, text/event-stream"),
+            ],
             body: #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#
         )
         #expect(call.status == 200)
@@ -66,7 +69,10 @@ struct BridgeCommandTests {
         let harness = try BridgeHarness()
         defer { harness.cleanUp() }
         let binary = try BuiltProduct.url(named: "mcp-bridge").path
-        let claude = try await self.run(harness, ["config", "claude", "https://mcp.example.com/mcp", "--name", "tools"])
+        let claude = try await self.run(
+            harness,
+            ["config", "claude", "https://mcp.example.com/mcp", "--name", "tools"]
+        )
         let json = try JSONValue(parsing: claude.output.joined(separator: "\n"))
         let entry = try #require(json["mcpServers"]?["tools"])
         #expect(entry["command"]?.stringValue == binary)
@@ -86,9 +92,14 @@ struct BridgeCommandTests {
         #expect(created.status == 0)
         #expect(created.output.first?.hasPrefix("Created \(cursorFile.path)") == true)
 
-        let existing = #"{"theme":"dark","mcpServers":{"other":{"command":"npx","args":["x"],"env":{"K":"1.50"}}},"n":1.0}"#
+        let existing =
+            #"{"theme":"dark","mcpServers":{"other":{"command":"npx","args":["x"],"env":{"K":"1.50"}}},"n":1.0}"#
         try existing.write(to: cursorFile, atomically: true, encoding: .utf8)
-        let updated = try await self.run(harness, ["install", "cursor", "https://a.example.com/mcp", "--name", "a"], home: home)
+        let updated = try await self.run(
+            harness,
+            ["install", "cursor", "https://a.example.com/mcp", "--name", "a"],
+            home: home
+        )
         #expect(updated.status == 0)
         let merged = try JSONValue(parsing: Array(try Data(contentsOf: cursorFile)))
         #expect(merged["theme"] == "dark")
@@ -99,12 +110,19 @@ struct BridgeCommandTests {
             .filter { $0.contains("backup") }
         #expect(backups.count == 1)
 
-        let unchanged = try await self.run(harness, ["install", "cursor", "https://a.example.com/mcp", "--name", "a"], home: home)
+        let unchanged = try await self.run(
+            harness,
+            ["install", "cursor", "https://a.example.com/mcp", "--name", "a"],
+            home: home
+        )
         #expect(unchanged.output.first?.contains("nothing changed") == true)
 
         let claudeFile = harness.directory.appendingPathComponent("claude_desktop_config.json")
         try "{ not json".write(to: claudeFile, atomically: true, encoding: .utf8)
-        let refused = try await self.run(harness, ["install", "claude", "https://a.example.com/mcp", "--config-file", claudeFile.path])
+        let refused = try await self.run(
+            harness,
+            ["install", "claude", "https://a.example.com/mcp", "--config-file", claudeFile.path]
+        )
         #expect(refused.status != 0)
         #expect(try String(contentsOf: claudeFile, encoding: .utf8) == "{ not json")
     }

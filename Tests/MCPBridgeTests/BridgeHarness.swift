@@ -56,7 +56,8 @@ enum Lines {
 
     static func call(_ id: String, _ tool: String, _ arguments: String, meta: String? = nil) -> String {
         let metaPart = meta.map { #","_meta":\#($0)"# } ?? ""
-        return #"{"jsonrpc":"2.0","id":"\#(id)","method":"tools/call","params":{"name":"\#(tool)","arguments":\#(arguments)\#(metaPart)}}"#
+        return
+            #"{"jsonrpc":"2.0","id":"\#(id)","method":"tools/call","params":{"name":"\#(tool)","arguments":\#(arguments)\#(metaPart)}}"#
     }
 
     static func echo(_ id: String, _ text: String) -> String {
@@ -73,7 +74,10 @@ extension BridgeProcess {
             guard let value = try? JSONValue(parsing: line) else { return false }
             return value["id"] == id && value["method"] == nil
         }
-        let found = try #require(line, "no answer for \(id); bridge log:\n\(self.stderrLines.lines.suffix(30).joined(separator: "\n"))")
+        let found = try #require(
+            line,
+            "no answer for \(id); bridge log:\n\(self.stderrLines.lines.suffix(30).joined(separator: "\n"))"
+        )
         return try JSONValue(parsing: found)
     }
 
@@ -98,7 +102,8 @@ extension BridgeProcess {
 extension ServerProcess {
     /// How many audit lines of `event` with outcome `success` the server logged so far.
     func auditCount(_ event: String) -> Int {
-        self.stderrLines.lines.filter { $0.contains(#""event":"\#(event)""#) && $0.contains(#""outcome":"success""#) }.count
+        self.stderrLines.lines.filter { $0.contains(#""event":"\#(event)""#) && $0.contains(#""outcome":"success""#) }
+            .count
     }
 
     var baseURL: String {

@@ -1,7 +1,8 @@
 import Foundation
-@testable import MCPBridgeCore
 import MCPWire
 import Testing
+
+@testable import MCPBridgeCore
 
 @Suite("SSE parser")
 struct SSEParserTests {
@@ -22,7 +23,9 @@ struct SSEParserTests {
     @Test("CR alone ends lines; BOM, retry, id-only priming events, fields without a colon")
     func edgeCases() {
         var parser = SSEParser()
-        let events = parser.feed(Array("\u{FEFF}id: 1\nretry: 2500\n\ndata\rdata:x\r\revent: endpoint\ndata: /messages?s=1\n\n".utf8))
+        let events = parser.feed(
+            Array("\u{FEFF}id: 1\nretry: 2500\n\ndata\rdata:x\r\revent: endpoint\ndata: /messages?s=1\n\n".utf8)
+        )
         #expect(events.count == 2)
         #expect(events[0].data == Array("\nx".utf8))
         #expect(events[0].id == "1")
@@ -63,12 +66,19 @@ struct LineSplitterTests {
 
     @Test("lines across chunks, CRLF, blank lines skipped, last line without newline")
     func framing() {
-        #expect(self.lines(self.split(["{\"a\"", ":1}\r\n\n  \n{\"b\":2}\n{\"c\"", ":3}"])) == [#"{"a":1}"#, #"{"b":2}"#, #"{"c":3}"#])
+        #expect(
+            self.lines(self.split(["{\"a\"", ":1}\r\n\n  \n{\"b\":2}\n{\"c\"", ":3}"])) == [
+                #"{"a":1}"#, #"{"b":2}"#, #"{"c":3}"#,
+            ]
+        )
     }
 
     @Test("an oversized line is reported and dropped; the next line is intact")
     func oversized() {
-        let events = self.split([String(repeating: "x", count: 40), String(repeating: "y", count: 40) + "\n{\"ok\":1}\n"], max: 50)
+        let events = self.split(
+            [String(repeating: "x", count: 40), String(repeating: "y", count: 40) + "\n{\"ok\":1}\n"],
+            max: 50
+        )
         guard case .oversized(let count) = events.first else {
             Issue.record("expected an oversized report, got \(events)")
             return
@@ -93,7 +103,9 @@ struct BearerChallengeTests {
         #expect(challenge.resourceMetadata == "https://h/.well-known/oauth-protected-resource/mcp")
         #expect(BearerChallenge(headerValues: [#"Basic realm="x""#]) == nil)
         #expect(BearerChallenge(headerValues: ["Bearer"])?.parameters.isEmpty == true)
-        #expect(BearerChallenge(headerValues: ["bearer error=insufficient_scope, scope=mcp:tools"])?.scope == "mcp:tools")
+        #expect(
+            BearerChallenge(headerValues: ["bearer error=insufficient_scope, scope=mcp:tools"])?.scope == "mcp:tools"
+        )
     }
 }
 
@@ -102,31 +114,68 @@ struct BridgeConfigurationTests {
     @Test("headers: ${VAR} expansion, unset variables refused, header files with comments")
     func headers() throws {
         let environment = ["TOKEN": "abc123"]
-        #expect(try HeaderParser.parse("Authorization: Bearer ${TOKEN}", environment: environment) == HeaderField(name: "Authorization", value: "Bearer abc123"))
+        #expect(
+            try HeaderParser.parse("Authorization: Bearer ${TOKEN}", environment: environment)
+                == HeaderField(name: "Authorization", value: "Bearer abc123")
+        )
         #expect(try HeaderParser.parse("X-Key:${TOKEN}", environment: environment).value == "abc123")
-        #expect(throws: BridgeError.self) { try HeaderParser.parse("Authorization: ${MISSING}", environment: environment) }
+        #expect(throws: BridgeError.self) {
+            try HeaderParser.parse("Authorization: ${MISSING}", environment: environment)
+        }
         #expect(throws: BridgeError.self) { try HeaderParser.parse("no colon here", environment: environment) }
         #expect(throws: BridgeError.self) { try HeaderParser.parse("Bad Name: x", environment: environment) }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("headers-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: file) }
-        try "# secrets\n\nAuthorization: Bearer ${TOKEN}\nX-Tenant: acme\n".write(to: file, atomically: true, encoding: .utf8)
-        #expect(try HeaderParser.parseFile(file.path, environment: environment).map(\.name) == ["Authorization", "X-Tenant"])
+        try "# secrets\n\nAuthorization: Bearer ${TOKEN}\nX-Tenant: acme\n".write(
+            to: file,
+            atomically: true,
+            encoding: .utf8
+        )
+        #expect(
+            try HeaderParser.parseFile(file.path, environment: environment).map(\.name) == [
+                "Authorization", "X-Tenant",
+            ]
+        )
     }
 
     @Test("proxies: HTTPS_PROXY for https, credentials, NO_PROXY suffixes and ports")
     func proxies() throws {
         let server = URL(string: "https://mcp.example.com/mcp")!
-        let proxy = try ProxySettings.resolve(for: server, environment: ["HTTPS_PROXY": "http://user:p%40ss@proxy.corp:3128"])
+        let proxy = try ProxySettings.resolve(
+            for: server,
+            environment: ["HTTPS_PROXY": "http://user:p%40ss@proxy.corp:3128"]
+        )
         #expect(proxy?.host == "proxy.corp")
         #expect(proxy?.port == 3128)
         #expect(proxy?.authorization == Data("user:p@ss".utf8).base64EncodedString())
-        #expect(try ProxySettings.resolve(for: server, environment: ["https_proxy": "proxy:8080", "NO_PROXY": "localhost, .example.com"]) == nil)
-        #expect(try ProxySettings.resolve(for: server, environment: ["https_proxy": "proxy:8080", "no_proxy": "example.com:443"]) == nil)
-        #expect(try ProxySettings.resolve(for: server, environment: ["https_proxy": "proxy:8080", "no_proxy": "*"]) == nil)
-        #expect(try ProxySettings.resolve(for: server, environment: ["https_proxy": "proxy:8080", "no_proxy": "other.com"])?.port == 8080)
+        #expect(
+            try ProxySettings.resolve(
+                for: server,
+                environment: ["https_proxy": "proxy:8080", "NO_PROXY": "localhost, .example.com"]
+            ) == nil
+        )
+        #expect(
+            try ProxySettings.resolve(
+                for: server,
+                environment: ["https_proxy": "proxy:8080", "no_proxy": "example.com:443"]
+            ) == nil
+        )
+        #expect(
+            try ProxySettings.resolve(for: server, environment: ["https_proxy": "proxy:8080", "no_proxy": "*"]) == nil
+        )
+        #expect(
+            try ProxySettings.resolve(
+                for: server,
+                environment: ["https_proxy": "proxy:8080", "no_proxy": "other.com"]
+            )?.port == 8080
+        )
         // Upper-case HTTP_PROXY is ignored for http, as curl does (CGI sets it from a request header).
-        #expect(try ProxySettings.resolve(for: URL(string: "http://h/mcp")!, environment: ["HTTP_PROXY": "proxy:1"]) == nil)
-        #expect(throws: BridgeError.self) { try ProxySettings.resolve(for: server, environment: ["HTTPS_PROXY": "socks5://proxy:1080"]) }
+        #expect(
+            try ProxySettings.resolve(for: URL(string: "http://h/mcp")!, environment: ["HTTP_PROXY": "proxy:1"]) == nil
+        )
+        #expect(throws: BridgeError.self) {
+            try ProxySettings.resolve(for: server, environment: ["HTTPS_PROXY": "socks5://proxy:1080"])
+        }
     }
 
     @Test("plain http only to loopback unless allowed")
@@ -151,9 +200,15 @@ struct BridgeConfigurationTests {
 
     @Test("2026-07-28 parameter headers from x-mcp-header annotations")
     func paramHeaders() throws {
-        let schema = try JSONValue(parsing: #"{"type":"object","properties":{"region":{"type":"string","x-mcp-header":"Region"},"opts":{"type":"object","properties":{"n":{"type":"integer","x-mcp-header":"N"}}}}}"#)
+        let schema = try JSONValue(
+            parsing:
+                #"{"type":"object","properties":{"region":{"type":"string","x-mcp-header":"Region"},"opts":{"type":"object","properties":{"n":{"type":"integer","x-mcp-header":"N"}}}}}"#
+        )
         let annotations = MCPParamHeaders.annotations(in: schema)
-        let headers = MCPParamHeaders.headers(for: annotations, arguments: try JSONValue(parsing: #"{"region":"köln","opts":{"n":12}}"#))
+        let headers = MCPParamHeaders.headers(
+            for: annotations,
+            arguments: try JSONValue(parsing: #"{"region":"köln","opts":{"n":12}}"#)
+        )
         #expect(headers.map(\.0) == ["Mcp-Param-N", "Mcp-Param-Region"])
         #expect(headers.first { $0.0 == "Mcp-Param-N" }?.1 == "12")
         #expect(headers.first { $0.0 == "Mcp-Param-Region" }?.1 == MCPHeader.encodeValue("köln"))
@@ -164,9 +219,17 @@ struct BridgeConfigurationTests {
 struct CredentialStoreTests {
     func credentials(_ resource: String = "https://h/mcp") -> StoredCredentials {
         StoredCredentials(
-            issuer: "https://h", resource: resource, tokenEndpoint: "https://h/token", registrationEndpoint: "https://h/dcr",
-            tokenEndpointAuthMethod: "client_secret_basic", clientID: "c1", clientSecret: "s", registrationAccessToken: nil,
-            registrationClientURI: nil, clientName: "test", scope: nil,
+            issuer: "https://h",
+            resource: resource,
+            tokenEndpoint: "https://h/token",
+            registrationEndpoint: "https://h/dcr",
+            tokenEndpointAuthMethod: "client_secret_basic",
+            clientID: "c1",
+            clientSecret: "s",
+            registrationAccessToken: nil,
+            registrationClientURI: nil,
+            clientName: "test",
+            scope: nil,
             // Whole seconds: dates are stored as seconds since 1970, which is exact for these.
             registeredAt: Date(timeIntervalSince1970: 1_800_000_000)
         )
@@ -174,7 +237,9 @@ struct CredentialStoreTests {
 
     @Test("files are 0600 in a 0700 directory, replaced atomically, keyed by issuer and resource")
     func files() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)/nested")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "store-\(UUID().uuidString)/nested"
+        )
         defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
         let store = CredentialStore(directory: directory)
         var saved = self.credentials()
@@ -189,7 +254,10 @@ struct CredentialStoreTests {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         #expect(names.filter { $0.contains(".tmp-") }.isEmpty)
         for name in names {
-            let mode = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)[.posixPermissions] as? Int
+            let mode =
+                try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)[
+                    .posixPermissions
+                ] as? Int
             #expect(mode == 0o600)
         }
         #expect(try FileManager.default.attributesOfItem(atPath: directory.path)[.posixPermissions] as? Int == 0o700)

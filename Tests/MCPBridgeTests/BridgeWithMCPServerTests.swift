@@ -21,7 +21,9 @@ struct BridgeWithMCPServerTests {
         #expect(list["result"]?["tools"]?.arrayValue?.count == 4)
 
         // Ids of every allowed type come back exactly; unknown fields and _meta travel untouched.
-        bridge.send(#"{"jsonrpc":"2.0","id":0,"method":"tools/call","params":{"name":"echo","arguments":{"text":"zero"},"_meta":{"x-trace":"t1"}},"x-unknown":{"keep":[1,2.50]}}"#)
+        bridge.send(
+            #"{"jsonrpc":"2.0","id":0,"method":"tools/call","params":{"name":"echo","arguments":{"text":"zero"},"_meta":{"x-trace":"t1"}},"x-unknown":{"keep":[1,2.50]}}"#
+        )
         bridge.send(#"{"jsonrpc":"2.0","id":-7,"method":"ping"}"#)
         bridge.send(Lines.echo("ïd ✓", "héllo\nwörld \u{1F600}"))
         #expect(toolText(try await bridge.answer(.number(JSONNumber(0)))) == "zero")
@@ -29,14 +31,20 @@ struct BridgeWithMCPServerTests {
         #expect(toolText(try await bridge.answer("ïd ✓")) == "héllo\nwörld \u{1F600}")
 
         // A 2026-07-28 request: the bridge adds Mcp-Method and Mcp-Name, which the server requires.
-        let meta = #"{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}"#
-        let discover = try await bridge.call(#"{"jsonrpc":"2.0","id":"d","method":"server/discover","params":{"_meta":\#(meta)}}"#, id: "d")
+        let meta =
+            #"{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}"#
+        let discover = try await bridge.call(
+            #"{"jsonrpc":"2.0","id":"d","method":"server/discover","params":{"_meta":\#(meta)}}"#,
+            id: "d"
+        )
         #expect(discover["result"]?["supportedVersions"]?.arrayValue?.contains("2026-07-28") == true)
         let modern = try await bridge.call(Lines.call("m", "add", #"{"a":2,"b":3}"#, meta: meta), id: "m")
         #expect(modern["result"]?["structuredContent"]?["sum"] == 5)
 
         // Every stdout line is a JSON-RPC message.
-        for line in bridge.stdoutLines.lines { #expect((try? JSONRPCMessage(parsing: Array(line.utf8))) != nil, "\(line)") }
+        for line in bridge.stdoutLines.lines {
+            #expect((try? JSONRPCMessage(parsing: Array(line.utf8))) != nil, "\(line)")
+        }
 
         // Credentials: one file, 0600 in a 0700 directory; the secret and the token never reach the log.
         let stored = try harness.storedCredentials()
@@ -62,10 +70,15 @@ struct BridgeWithMCPServerTests {
         let server = try await harness.server()
         let bridge = try harness.bridge([server.mcpURL.absoluteString])
         _ = try await bridge.initialize()
-        let answer = try await bridge.call(Lines.call("c", "countdown", #"{"steps":3}"#, meta: #"{"progressToken":"tok"}"#), id: "c")
+        let answer = try await bridge.call(
+            Lines.call("c", "countdown", #"{"steps":3}"#, meta: #"{"progressToken":"tok"}"#),
+            id: "c"
+        )
         #expect(answer["result"] != nil)
         let lines = bridge.stdoutLines.lines
-        let progress = lines.indices.filter { lines[$0].contains("notifications/progress") && lines[$0].contains("tok") }
+        let progress = lines.indices.filter {
+            lines[$0].contains("notifications/progress") && lines[$0].contains("tok")
+        }
         let final = try #require(lines.firstIndex { $0.contains(#""id":"c""#) })
         #expect(progress.count == 3)
         #expect(progress.allSatisfy { $0 < final })

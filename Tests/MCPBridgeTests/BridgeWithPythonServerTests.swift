@@ -39,7 +39,10 @@ struct BridgeWithPythonServerTests {
         let bridge = try harness.bridge(["http://127.0.0.1:\(port)/mcp"])
         _ = try await bridge.initialize(capabilities: #"{"elicitation":{}}"#)
 
-        let done = try await bridge.call(Lines.call("p", "progress", #"{"steps":3}"#, meta: #"{"progressToken":7}"#), id: "p")
+        let done = try await bridge.call(
+            Lines.call("p", "progress", #"{"steps":3}"#, meta: #"{"progressToken":7}"#),
+            id: "p"
+        )
         #expect(toolText(done) == "done after 3 steps")
         let lines = bridge.stdoutLines.lines
         let progress = lines.indices.filter { lines[$0].contains("notifications/progress") }
@@ -51,7 +54,9 @@ struct BridgeWithPythonServerTests {
         let asked = try #require(await bridge.line { $0.contains("elicitation/create") })
         let request = try JSONValue(parsing: asked)
         let requestID = try #require(request["id"])
-        bridge.send(#"{"jsonrpc":"2.0","id":\#(requestID.serializedString()),"result":{"action":"accept","content":{"confirm":true}}}"#)
+        bridge.send(
+            #"{"jsonrpc":"2.0","id":\#(requestID.serializedString()),"result":{"action":"accept","content":{"confirm":true}}}"#
+        )
         #expect(toolText(try await bridge.answer("c")) == "confirmed=True")
         bridge.closeInput()
         #expect(await bridge.waitForExit() == 0)
@@ -76,7 +81,10 @@ struct BridgeWithPythonServerTests {
         #expect(!bridge.stdoutLines.lines.contains { $0.contains("error") })
     }
 
-    @Test("legacy HTTP+SSE (2024-11-05): found by fallback from the same URL, or chosen with --transport sse", arguments: ["auto", "sse"])
+    @Test(
+        "legacy HTTP+SSE (2024-11-05): found by fallback from the same URL, or chosen with --transport sse",
+        arguments: ["auto", "sse"]
+    )
     func legacySSE(transport: String) async throws {
         let harness = try BridgeHarness()
         defer { harness.cleanUp() }
@@ -90,7 +98,10 @@ struct BridgeWithPythonServerTests {
         #expect(list["result"]?["tools"]?.arrayValue?.count == 3)
         for index in 0..<20 { bridge.send(Lines.echo("e\(index)", "v\(index)")) }
         for index in 0..<20 { #expect(toolText(try await bridge.answer("e\(index)")) == "v\(index)") }
-        let done = try await bridge.call(Lines.call("p", "progress", #"{"steps":2}"#, meta: #"{"progressToken":"q"}"#), id: "p")
+        let done = try await bridge.call(
+            Lines.call("p", "progress", #"{"steps":2}"#, meta: #"{"progressToken":"q"}"#),
+            id: "p"
+        )
         #expect(toolText(done) == "done after 2 steps")
         #expect(bridge.stdoutLines.lines.filter { $0.contains("notifications/progress") }.count == 2)
     }

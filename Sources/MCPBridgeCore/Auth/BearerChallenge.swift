@@ -63,7 +63,9 @@ public struct BearerChallenge: Sendable, Hashable {
                 } else {
                     // Unquoted: RFC 7235 allows only token characters, but servers send `scope=mcp:read` too.
                     let start = index
-                    while index < bytes.count, bytes[index] != UInt8(ascii: ","), bytes[index] != 0x20, bytes[index] != 0x09 {
+                    while index < bytes.count, bytes[index] != UInt8(ascii: ","), bytes[index] != 0x20,
+                        bytes[index] != 0x09
+                    {
                         index += 1
                     }
                     value = String(decoding: bytes[start..<index], as: UTF8.self)
@@ -82,7 +84,8 @@ public struct BearerChallenge: Sendable, Hashable {
 
     private static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             true
         default:
             Array("!#$%&'*+-.^_`|~/".utf8).contains(byte)

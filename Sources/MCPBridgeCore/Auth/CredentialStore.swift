@@ -20,7 +20,8 @@ public struct CredentialStore: Sendable {
     /// `$XDG_CONFIG_HOME/mcp-bridge` or `~/.config/mcp-bridge`.
     public static func defaultDirectory(environment: [String: String]) -> URL {
         if let home = environment["MCP_BRIDGE_HOME"], !home.isEmpty { return URL(fileURLWithPath: home) }
-        let userHome = environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
+        let userHome =
+            environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
         #if os(macOS)
         return userHome.appendingPathComponent("Library/Application Support/mcp-bridge")
         #else
@@ -121,7 +122,9 @@ public struct CredentialStore: Sendable {
             }
             return true
         }
-        guard locked else { throw BridgeError.configuration("cannot lock \(path): \(String(cString: strerror(errno)))") }
+        guard locked else {
+            throw BridgeError.configuration("cannot lock \(path): \(String(cString: strerror(errno)))")
+        }
         defer { flock(fd, LOCK_UN) }
         return try await body()
     }

@@ -31,7 +31,9 @@ public struct OAuthClient: Sendable {
             if !path.isEmpty, let url = Self.wellKnown("oauth-protected-resource", origin: resource, suffix: path) {
                 candidates.append(url)
             }
-            if let url = Self.wellKnown("oauth-protected-resource", origin: resource, suffix: "") { candidates.append(url) }
+            if let url = Self.wellKnown("oauth-protected-resource", origin: resource, suffix: "") {
+                candidates.append(url)
+            }
         }
         var lastProblem = "no metadata URL"
         for url in candidates {
@@ -54,7 +56,9 @@ public struct OAuthClient: Sendable {
             }
             return metadata
         }
-        throw BridgeError.authorization("the server asks for a token but publishes no protected resource metadata (\(lastProblem))")
+        throw BridgeError.authorization(
+            "the server asks for a token but publishes no protected resource metadata (\(lastProblem))"
+        )
     }
 
     /// The metadata of the authorization server `issuer`, tried at the URLs the MCP spec orders (RFC 8414 path
@@ -74,7 +78,10 @@ public struct OAuthClient: Sendable {
             candidates = [
                 Self.wellKnown("oauth-authorization-server", origin: issuerURL, suffix: path),
                 Self.wellKnown("openid-configuration", origin: issuerURL, suffix: path),
-                URL(string: issuer.hasSuffix("/") ? issuer + ".well-known/openid-configuration" : issuer + "/.well-known/openid-configuration"),
+                URL(
+                    string: issuer.hasSuffix("/")
+                        ? issuer + ".well-known/openid-configuration" : issuer + "/.well-known/openid-configuration"
+                ),
             ].compactMap { $0 }
         }
         var problems: [String] = []
@@ -90,11 +97,15 @@ public struct OAuthClient: Sendable {
                 continue
             }
             guard metadata.issuer == issuer else {
-                throw BridgeError.authorization("\(url.absoluteString) claims issuer \(metadata.issuer), expected \(issuer)")
+                throw BridgeError.authorization(
+                    "\(url.absoluteString) claims issuer \(metadata.issuer), expected \(issuer)"
+                )
             }
             return metadata
         }
-        throw BridgeError.authorization("no metadata for authorization server \(issuer) (\(problems.joined(separator: "; ")))")
+        throw BridgeError.authorization(
+            "no metadata for authorization server \(issuer) (\(problems.joined(separator: "; ")))"
+        )
     }
 
     /// Registers a `client_credentials` client by DCR.
@@ -104,7 +115,9 @@ public struct OAuthClient: Sendable {
         scope: String?,
         authMethods: [String]?
     ) async throws -> ClientInformation {
-        guard let url = URL(string: endpoint) else { throw BridgeError.authorization("bad registration endpoint \(endpoint)") }
+        guard let url = URL(string: endpoint) else {
+            throw BridgeError.authorization("bad registration endpoint \(endpoint)")
+        }
         try self.http.settings.check(url)
         // Basic unless the server only takes credentials in the body.
         let method =
@@ -128,10 +141,14 @@ public struct OAuthClient: Sendable {
         let response = try await self.http.execute(request)
         let bytes = try await self.http.collect(response, limit: 1 << 20)
         guard response.status == .created || response.status == .ok else {
-            throw BridgeError.authorization("registration at \(endpoint) refused: HTTP \(response.status.code)\(Self.oauthError(bytes))")
+            throw BridgeError.authorization(
+                "registration at \(endpoint) refused: HTTP \(response.status.code)\(Self.oauthError(bytes))"
+            )
         }
         guard let information = try? JSONDecoder().decode(ClientInformation.self, from: Data(bytes)) else {
-            throw BridgeError.authorization("registration at \(endpoint) answered something that is not client information")
+            throw BridgeError.authorization(
+                "registration at \(endpoint) answered something that is not client information"
+            )
         }
         return information
     }
@@ -169,7 +186,9 @@ public struct OAuthClient: Sendable {
         let bytes = try await self.http.collect(response, limit: 1 << 20)
         if response.status == .ok, let token = try? JSONDecoder().decode(TokenResponse.self, from: Data(bytes)) {
             guard token.tokenType.lowercased() == "bearer" else {
-                throw BridgeError.authorization("the token endpoint issued a \(token.tokenType) token; only Bearer is supported")
+                throw BridgeError.authorization(
+                    "the token endpoint issued a \(token.tokenType) token; only Bearer is supported"
+                )
             }
             return .token(token)
         }
@@ -177,7 +196,9 @@ public struct OAuthClient: Sendable {
         if error?.error == "invalid_client" || (response.status == .unauthorized && error == nil) {
             return .invalidClient
         }
-        throw BridgeError.authorization("the token endpoint refused: HTTP \(response.status.code)\(Self.oauthError(bytes))")
+        throw BridgeError.authorization(
+            "the token endpoint refused: HTTP \(response.status.code)\(Self.oauthError(bytes))"
+        )
     }
 
     /// Deletes a registration (RFC 7592 §2.3). Returns the HTTP status.
@@ -214,7 +235,8 @@ public struct OAuthClient: Sendable {
     /// a trailing slash does not matter).
     static func sameResource(_ advertised: String, _ resource: URL) -> Bool {
         func normal(_ text: String) -> String? {
-            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else {
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased()
+            else {
                 return nil
             }
             let defaultPort = scheme == "https" ? 443 : 80
@@ -230,7 +252,10 @@ public struct OAuthClient: Sendable {
     static func formEncode(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._*")
-        return (text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text).replacingOccurrences(of: "%20", with: "+")
+        return (text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text).replacingOccurrences(
+            of: "%20",
+            with: "+"
+        )
     }
 
     static func oauthError(_ body: [UInt8]) -> String {

@@ -49,7 +49,12 @@ public actor TokenProvider {
             return "Bearer \(token)"
         }
         self.logger.debug("Access token expires soon; renewing", metadata: ["client_id": "\(credentials.clientID)"])
-        return try await self.recover(failedToken: credentials.accessToken, challenge: nil, rediscover: false, scope: nil)
+        return try await self.recover(
+            failedToken: credentials.accessToken,
+            challenge: nil,
+            rediscover: false,
+            scope: nil
+        )
     }
 
     /// Called when the server answered 401 to a request sent with `sentToken`; returns the value to retry with.
@@ -72,7 +77,9 @@ public actor TokenProvider {
         var scopes = Set((self.credentials?.scope ?? "").split(separator: " ").map(String.init))
         let needed = (challenge.scope ?? "").split(separator: " ").map(String.init)
         guard !needed.isEmpty, !Set(needed).isSubset(of: scopes) else {
-            throw BridgeError.authorization("the server needs scope \(challenge.scope ?? "(unnamed)") and the token already asked for it")
+            throw BridgeError.authorization(
+                "the server needs scope \(challenge.scope ?? "(unnamed)") and the token already asked for it"
+            )
         }
         scopes.formUnion(needed)
         return try await self.recover(
@@ -95,7 +102,13 @@ public actor TokenProvider {
         } else {
             let known = self.credentials
             task = Task {
-                try await self.obtain(known: known, failedToken: failedToken, challenge: challenge, rediscover: rediscover, scope: scope)
+                try await self.obtain(
+                    known: known,
+                    failedToken: failedToken,
+                    challenge: challenge,
+                    rediscover: rediscover,
+                    scope: scope
+                )
             }
             self.inFlight = task
         }
@@ -127,15 +140,25 @@ public actor TokenProvider {
     ) async throws -> StoredCredentials {
         var discovered: Discovered?
         if rediscover || known == nil {
-            let resourceMetadata = try await self.oauth.protectedResourceMetadata(for: self.resource, challenge: challenge)
+            let resourceMetadata = try await self.oauth.protectedResourceMetadata(
+                for: self.resource,
+                challenge: challenge
+            )
             let issuer = resourceMetadata.authorizationServers[0]
             let metadata = try await self.oauth.authorizationServerMetadata(issuer: issuer)
             if let grants = metadata.grantTypesSupported, !grants.contains("client_credentials") {
-                throw BridgeError.authorization("the authorization server \(issuer) does not offer the client_credentials grant")
+                throw BridgeError.authorization(
+                    "the authorization server \(issuer) does not offer the client_credentials grant"
+                )
             }
             let chosenScope =
-                scope ?? challenge?.scope ?? self.requestedScope ?? resourceMetadata.scopesSupported?.joined(separator: " ")
-            discovered = Discovered(issuer: issuer, metadata: metadata, scope: chosenScope.flatMap { $0.isEmpty ? nil : $0 })
+                scope ?? challenge?.scope ?? self.requestedScope
+                ?? resourceMetadata.scopesSupported?.joined(separator: " ")
+            discovered = Discovered(
+                issuer: issuer,
+                metadata: metadata,
+                scope: chosenScope.flatMap { $0.isEmpty ? nil : $0 }
+            )
         }
         guard let issuer = discovered?.issuer ?? known?.issuer else {
             throw BridgeError.authorization("no authorization server known")
@@ -167,7 +190,10 @@ public actor TokenProvider {
             if case .invalidClient = outcome {
                 // The server no longer knows this client (deleted, or its store was wiped): register again,
                 // once, instead of making the user delete files.
-                self.logger.notice("The authorization server no longer accepts this client; registering again", metadata: ["client_id": "\(credentials.clientID)"])
+                self.logger.notice(
+                    "The authorization server no longer accepts this client; registering again",
+                    metadata: ["client_id": "\(credentials.clientID)"]
+                )
                 let fresh: Discovered
                 if let discovered {
                     fresh = discovered
@@ -179,7 +205,9 @@ public actor TokenProvider {
                 outcome = try await self.oauth.token(for: credentials)
             }
             guard case .token(let token) = outcome else {
-                throw BridgeError.authorization("the authorization server refused a freshly registered client (invalid_client)")
+                throw BridgeError.authorization(
+                    "the authorization server refused a freshly registered client (invalid_client)"
+                )
             }
             credentials.accessToken = token.accessToken
             let issued = Date()
@@ -224,7 +252,10 @@ public actor TokenProvider {
             scope: discovered.scope
         )
         try self.store.save(credentials)
-        self.logger.notice("Registered with the authorization server", metadata: ["client_id": "\(information.clientID)", "issuer": "\(discovered.issuer)"])
+        self.logger.notice(
+            "Registered with the authorization server",
+            metadata: ["client_id": "\(information.clientID)", "issuer": "\(discovered.issuer)"]
+        )
         return credentials
     }
 }

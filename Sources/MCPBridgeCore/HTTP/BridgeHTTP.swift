@@ -17,7 +17,10 @@ public final class BridgeHTTP: Sendable {
     public init(settings: NetworkSettings, logger: Logger) throws(BridgeError) {
         self.settings = settings
         self.logger = logger
-        self.client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: try settings.clientConfiguration())
+        self.client = HTTPClient(
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            configuration: try settings.clientConfiguration()
+        )
     }
 
     /// Closes pooled connections.
@@ -39,9 +42,13 @@ public final class BridgeHTTP: Sendable {
             } catch {
                 try Task.checkCancellation()
                 let classified = Self.classify(error, url: request.url)
-                guard case .unreachable = classified, NIODeadline.now() + delay - started < self.settings.connectRetryWindow
+                guard case .unreachable = classified,
+                    NIODeadline.now() + delay - started < self.settings.connectRetryWindow
                 else { throw classified }
-                self.logger.debug("Connecting failed; retrying", metadata: ["error": "\(error)", "delay_ms": "\(delay.nanoseconds / 1_000_000)"])
+                self.logger.debug(
+                    "Connecting failed; retrying",
+                    metadata: ["error": "\(error)", "delay_ms": "\(delay.nanoseconds / 1_000_000)"]
+                )
                 // Jitter keeps several bridges from retrying in lockstep against a restarting server.
                 let jittered = Int64(Double(delay.nanoseconds) * Double.random(in: 0.8...1.2))
                 try await Task.sleep(nanoseconds: UInt64(jittered))
@@ -74,7 +81,8 @@ public final class BridgeHTTP: Sendable {
             case .remoteConnectionClosed: return .connectionLost("the server closed the connection")
             case .cancelled: return .shuttingDown
             case .invalidURL, .emptyHost, .emptyScheme: return .configuration("bad URL \(url)")
-            case .proxyAuthenticationRequired: return .unreachable("the proxy needs credentials (put them in HTTPS_PROXY)")
+            case .proxyAuthenticationRequired:
+                return .unreachable("the proxy needs credentials (put them in HTTPS_PROXY)")
             case .invalidProxyResponse: return .unreachable("the proxy refused the connection")
             default: return .connectionLost(text)
             }
@@ -88,7 +96,8 @@ public final class BridgeHTTP: Sendable {
         }
         if let error = error as? IOError {
             switch error.errnoCode {
-            case ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, ECONNABORTED: return .unreachable(Self.describeConnectFailure(error))
+            case ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, ECONNABORTED:
+                return .unreachable(Self.describeConnectFailure(error))
             default: return .connectionLost(text)
             }
         }

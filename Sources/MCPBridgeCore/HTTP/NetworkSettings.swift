@@ -36,7 +36,9 @@ public struct NetworkSettings: Sendable {
         guard let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http" else {
             throw .configuration("the server URL must start with https:// (got \(url.absoluteString))")
         }
-        guard url.host?.isEmpty == false else { throw .configuration("the server URL has no host: \(url.absoluteString)") }
+        guard url.host?.isEmpty == false else {
+            throw .configuration("the server URL has no host: \(url.absoluteString)")
+        }
         if scheme == "http" && !self.allowPlainHTTP && !Self.isLoopback(url) {
             throw .configuration(
                 "refusing plain http:// to \(url.host ?? "?"): tokens would travel unencrypted. Use https://, or pass --allow-http"
@@ -60,7 +62,9 @@ public struct NetworkSettings: Sendable {
             }
             do {
                 let certificates = try NIOSSLCertificate.fromPEMFile(caFile)
-                guard !certificates.isEmpty else { throw BridgeError.configuration("--ca-file \(caFile) holds no certificate") }
+                guard !certificates.isEmpty else {
+                    throw BridgeError.configuration("--ca-file \(caFile) holds no certificate")
+                }
                 tls.additionalTrustRoots = [.certificates(certificates)]
             } catch {
                 throw .configuration("--ca-file \(caFile) is not a PEM certificate file: \(error)")
@@ -128,7 +132,10 @@ public struct ProxySettings: Sendable, Hashable {
             }
         }
         let https = server.scheme?.lowercased() == "https"
-        let raw = https ? value("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY") : value("http_proxy", "all_proxy", "ALL_PROXY")
+        let raw =
+            https
+            ? value("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")
+            : value("http_proxy", "all_proxy", "ALL_PROXY")
         guard let raw else { return nil }
         let withScheme = raw.contains("://") ? raw : "http://" + raw
         guard let url = URL(string: withScheme), let proxyHost = url.host, !proxyHost.isEmpty else {
@@ -139,7 +146,8 @@ public struct ProxySettings: Sendable, Hashable {
         }
         var authorization: String?
         if let user = url.user {
-            let credentials = "\(user.removingPercentEncoding ?? user):\((url.password ?? "").removingPercentEncoding ?? "")"
+            let credentials =
+                "\(user.removingPercentEncoding ?? user):\((url.password ?? "").removingPercentEncoding ?? "")"
             authorization = Data(credentials.utf8).base64EncodedString()
         }
         return ProxySettings(host: proxyHost, port: url.port ?? 80, authorization: authorization)

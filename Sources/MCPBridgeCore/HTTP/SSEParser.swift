@@ -101,7 +101,9 @@ public struct SSEParser: Sendable {
             // An id containing NUL is ignored (spec).
             if !value.contains(0) { self.lastEventID = String(decoding: value, as: UTF8.self) }
         case "retry":
-            if !value.isEmpty, value.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let ms = Int(String(decoding: value, as: UTF8.self)) {
+            if !value.isEmpty, value.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                let ms = Int(String(decoding: value, as: UTF8.self))
+            {
                 self.retry = ms
             }
         default:

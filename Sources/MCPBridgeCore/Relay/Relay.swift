@@ -71,14 +71,20 @@ public struct Relay: Sendable {
     private func accept(_ event: HostInputEvent, inFlight: InFlightRequests) -> HostMessage? {
         switch event {
         case .oversized(let count):
-            self.logger.error("Dropped a message from the client: it is larger than the limit", metadata: ["bytes": "\(count)"])
+            self.logger.error(
+                "Dropped a message from the client: it is larger than the limit",
+                metadata: ["bytes": "\(count)"]
+            )
             return nil
         case .line(let bytes):
             let message: JSONRPCMessage
             do {
                 message = try JSONRPCMessage(parsing: bytes)
             } catch {
-                self.logger.warning("The client sent a line that is not a JSON-RPC message", metadata: ["error": "\(error.error.message)"])
+                self.logger.warning(
+                    "The client sent a line that is not a JSON-RPC message",
+                    metadata: ["error": "\(error.error.message)"]
+                )
                 if let id = error.id {
                     self.output.write(Array(JSONRPCErrorResponse(id: id, error: error.error).json.serialized()))
                 }
@@ -109,7 +115,9 @@ public struct Relay: Sendable {
             } catch {
                 self.logger.warning(
                     "Could not deliver a message to the server",
-                    metadata: ["method": "\(message.method ?? "response")", "error": "\(BridgeHTTP.classify(error, url: ""))"]
+                    metadata: [
+                        "method": "\(message.method ?? "response")", "error": "\(BridgeHTTP.classify(error, url: ""))",
+                    ]
                 )
             }
             return
@@ -138,7 +146,10 @@ public struct Relay: Sendable {
         case .cancelledByHost:
             self.logger.debug("Request cancelled by the client", metadata: ["id": "\(id)"])
         case .failed(let error):
-            self.logger.warning("Request failed", metadata: ["id": "\(id)", "method": "\(message.method ?? "")", "error": "\(error)"])
+            self.logger.warning(
+                "Request failed",
+                metadata: ["id": "\(id)", "method": "\(message.method ?? "")", "error": "\(error)"]
+            )
             self.output.write(Array(JSONRPCErrorResponse(id: id, error: error.jsonRPCError).json.serialized()))
         }
     }

@@ -106,7 +106,8 @@ public final class BridgeContext: Sendable {
                 maxMessageBytes: self.settings.maxMessageBytes,
                 logger: self.logger
             )
-            return self.settings.transport == .auto ? AutoConnection(primary: primary, makeLegacy: legacy, logger: self.logger) : primary
+            return self.settings.transport == .auto
+                ? AutoConnection(primary: primary, makeLegacy: legacy, logger: self.logger) : primary
         }
     }
 

@@ -53,7 +53,11 @@ public struct Doctor: Sendable {
                 try? await channel.close()
                 pass("TCP", "connected to \(host):\(port)")
             } catch {
-                return fail("TCP", "cannot connect to \(host):\(port) (\(error))", "is the server running, and does a firewall allow the port?")
+                return fail(
+                    "TCP",
+                    "cannot connect to \(host):\(port) (\(error))",
+                    "is the server running, and does a firewall allow the port?"
+                )
             }
         }
 
@@ -66,7 +70,11 @@ public struct Doctor: Sendable {
             if case .unreachable(let detail) = error, detail.contains("TLS") {
                 return fail("TLS", detail, "pass your organisation's CA certificate with --ca-file")
             }
-            return fail("/mcp reachable", "\(error)", "check the URL; it should be the MCP endpoint, usually ending in /mcp")
+            return fail(
+                "/mcp reachable",
+                "\(error)",
+                "check the URL; it should be the MCP endpoint, usually ending in /mcp"
+            )
         } catch {
             return fail("/mcp reachable", "\(error)", "check the URL")
         }
@@ -74,7 +82,11 @@ public struct Doctor: Sendable {
         case 200, 202, 400, 401, 403, 405, 406:
             pass("/mcp reachable", "HTTP \(probe.status)")
         case 404:
-            return fail("/mcp reachable", "HTTP 404: nothing at \(url.path)", "the URL should be the MCP endpoint itself, usually ending in /mcp")
+            return fail(
+                "/mcp reachable",
+                "HTTP 404: nothing at \(url.path)",
+                "the URL should be the MCP endpoint itself, usually ending in /mcp"
+            )
         default:
             return fail("/mcp reachable", "HTTP \(probe.status)", "the server has a problem; check its logs")
         }
@@ -82,20 +94,35 @@ public struct Doctor: Sendable {
         // Discovery, registration, token
         if case .oauth(let provider) = self.context.authorizer, probe.status == 401 {
             do {
-                let resource = try await self.context.oauth.protectedResourceMetadata(for: url, challenge: probe.challenge)
-                let metadata = try await self.context.oauth.authorizationServerMetadata(issuer: resource.authorizationServers[0])
+                let resource = try await self.context.oauth.protectedResourceMetadata(
+                    for: url,
+                    challenge: probe.challenge
+                )
+                let metadata = try await self.context.oauth.authorizationServerMetadata(
+                    issuer: resource.authorizationServers[0]
+                )
                 pass("discovery", "authorization server \(metadata.issuer)")
             } catch {
-                return fail("discovery", "\(error)", "the server must publish RFC 9728 and RFC 8414 metadata; see its docs")
+                return fail(
+                    "discovery",
+                    "\(error)",
+                    "the server must publish RFC 9728 and RFC 8414 metadata; see its docs"
+                )
             }
             do {
                 _ = try await provider.unauthorized(challenge: probe.challenge, sentToken: nil)
                 let credentials = await provider.current
                 pass("registration", "client \(credentials?.clientID ?? "?") (\(self.context.store.directory.path))")
-                let expiry = credentials?.tokenExpiresAt.map { "expires in \(Int($0.timeIntervalSinceNow)) s" } ?? "no expiry given"
+                let expiry =
+                    credentials?.tokenExpiresAt.map { "expires in \(Int($0.timeIntervalSinceNow)) s" }
+                    ?? "no expiry given"
                 pass("token", expiry)
             } catch {
-                return fail("registration and token", "\(error)", "run `mcp-bridge logout \(url.absoluteString)` and try again; if it persists the server refuses registration")
+                return fail(
+                    "registration and token",
+                    "\(error)",
+                    "run `mcp-bridge logout \(url.absoluteString)` and try again; if it persists the server refuses registration"
+                )
             }
         } else if probe.status == 401 {
             return fail("authorization", "the server refuses the configured headers", "check the --header values")
@@ -118,14 +145,22 @@ public struct Doctor: Sendable {
             ]
             try await connection.send(try Self.message(initialize))
             guard let answer = sink.last, let result = answer["result"] else {
-                return fail("initialize", "error: \(sink.last?["error"]?.description ?? "no answer")", "check the server logs")
+                return fail(
+                    "initialize",
+                    "error: \(sink.last?["error"]?.description ?? "no answer")",
+                    "check the server logs"
+                )
             }
             let server = result["serverInfo"]?["name"]?.stringValue ?? "?"
             pass("initialize", "\(server), protocol \(result["protocolVersion"]?.stringValue ?? "?")")
             try await connection.send(try Self.message(["jsonrpc": "2.0", "method": "notifications/initialized"]))
             try await connection.send(try Self.message(["jsonrpc": "2.0", "id": "doctor-2", "method": "tools/list"]))
             guard let tools = sink.last?["result"]?["tools"]?.arrayValue else {
-                return fail("tools/list", "error: \(sink.last?["error"]?.description ?? "no answer")", "check the server logs")
+                return fail(
+                    "tools/list",
+                    "error: \(sink.last?["error"]?.description ?? "no answer")",
+                    "check the server logs"
+                )
             }
             pass("tools/list", "\(tools.count) tool\(tools.count == 1 ? "" : "s")")
         } catch {
@@ -150,7 +185,15 @@ public struct Doctor: Sendable {
         var cursor: UnsafeMutablePointer<addrinfo>? = first
         while let entry = cursor {
             var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-            if getnameinfo(entry.pointee.ai_addr, entry.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
+            if getnameinfo(
+                entry.pointee.ai_addr,
+                entry.pointee.ai_addrlen,
+                &buffer,
+                socklen_t(buffer.count),
+                nil,
+                0,
+                NI_NUMERICHOST
+            ) == 0 {
                 let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 if !addresses.contains(text) { addresses.append(text) }
             }

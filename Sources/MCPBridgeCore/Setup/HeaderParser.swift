@@ -22,7 +22,8 @@ public enum HeaderParser {
 
     /// Parses a header file: one `Name: value` per line; blank lines and lines starting with `#` are skipped.
     public static func parseFile(_ path: String, environment: [String: String]) throws(BridgeError) -> [HeaderField] {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
             throw .configuration("--header-file \(path) cannot be read")
         }
         var headers: [HeaderField] = []

@@ -16,7 +16,9 @@ public enum HostApp: String, Sendable, CaseIterable {
             return home.appendingPathComponent("Library/Application Support/Claude/claude_desktop_config.json")
             #else
             // No official Linux build; the community builds read the XDG location.
-            let base = environment["XDG_CONFIG_HOME"].map { URL(fileURLWithPath: $0) } ?? home.appendingPathComponent(".config")
+            let base =
+                environment["XDG_CONFIG_HOME"].map { URL(fileURLWithPath: $0) }
+                ?? home.appendingPathComponent(".config")
             return base.appendingPathComponent("Claude/claude_desktop_config.json")
             #endif
         case .cursor:
@@ -42,10 +44,13 @@ public enum HostConfig {
     public static func snippet(for app: HostApp, name: String, bridgePath: String, serverURL: URL) -> String {
         switch app {
         case .claude, .cursor:
-            let document: JSONValue = .object(["mcpServers": .object([name: self.entry(bridgePath: bridgePath, serverURL: serverURL)])])
+            let document: JSONValue = .object([
+                "mcpServers": .object([name: self.entry(bridgePath: bridgePath, serverURL: serverURL)])
+            ])
             return JSONPrettyPrinter.print(document)
         case .claudeCode:
-            return "claude mcp add --scope user \(self.shellQuoted(name)) -- \(self.shellQuoted(bridgePath)) \(self.shellQuoted(serverURL.absoluteString))"
+            return
+                "claude mcp add --scope user \(self.shellQuoted(name)) -- \(self.shellQuoted(bridgePath)) \(self.shellQuoted(serverURL.absoluteString))"
         }
     }
 
@@ -70,7 +75,9 @@ public enum HostConfig {
             let trimmed = data.filter { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }
             if !trimmed.isEmpty {
                 guard case .object(let object) = try? JSONValue(parsing: Array(data)) else {
-                    throw .configuration("\(file.path) is not a JSON object; fix or move it, then run this again (nothing was changed)")
+                    throw .configuration(
+                        "\(file.path) is not a JSON object; fix or move it, then run this again (nothing was changed)"
+                    )
                 }
                 document = object
             }
@@ -104,7 +111,9 @@ public enum HostConfig {
     }
 
     static func shellQuoted(_ text: String) -> String {
-        let safe = text.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./:@=+,".unicodeScalars.contains($0) }
+        let safe = text.unicodeScalars.allSatisfy {
+            CharacterSet.alphanumerics.contains($0) || "-_./:@=+,".unicodeScalars.contains($0)
+        }
         return safe ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

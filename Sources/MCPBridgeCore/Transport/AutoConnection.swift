@@ -21,7 +21,11 @@ public final class AutoConnection: ServerConnection {
     private let switching = ConnectGate()
     let logger: Logger
 
-    public init(primary: StreamableHTTPConnection, makeLegacy: @escaping @Sendable () -> LegacySSEConnection, logger: Logger) {
+    public init(
+        primary: StreamableHTTPConnection,
+        makeLegacy: @escaping @Sendable () -> LegacySSEConnection,
+        logger: Logger
+    ) {
         self.primary = primary
         self.makeLegacy = makeLegacy
         self.logger = logger
@@ -37,13 +41,19 @@ public final class AutoConnection: ServerConnection {
         } catch let suspected as StreamableHTTPConnection.LegacyServerSuspected {
             try await self.switching.run {
                 if self.legacy.withLockedValue({ $0 }) != nil { return }
-                self.logger.info("The server refused a Streamable HTTP POST; trying the legacy HTTP+SSE transport", metadata: ["status": "\(suspected.status)"])
+                self.logger.info(
+                    "The server refused a Streamable HTTP POST; trying the legacy HTTP+SSE transport",
+                    metadata: ["status": "\(suspected.status)"]
+                )
                 let legacy = self.makeLegacy()
                 do {
                     try await legacy.connect()
                 } catch {
                     self.logger.debug("Legacy SSE did not work either", metadata: ["error": "\(error)"])
-                    throw BridgeError.httpStatus(suspected.status, "and a GET for a legacy SSE stream failed too (\(error))")
+                    throw BridgeError.httpStatus(
+                        suspected.status,
+                        "and a GET for a legacy SSE stream failed too (\(error))"
+                    )
                 }
                 self.legacy.withLockedValue { $0 = legacy }
             }

@@ -27,7 +27,14 @@ public final class LegacySSEConnection: ServerConnection {
         var closed = false
     }
 
-    public init(url: URL, http: BridgeHTTP, authorizer: Authorizer, headers: [HeaderField], output: any ServerMessageSink, logger: Logger) {
+    public init(
+        url: URL,
+        http: BridgeHTTP,
+        authorizer: Authorizer,
+        headers: [HeaderField],
+        output: any ServerMessageSink,
+        logger: Logger
+    ) {
         self.url = url
         self.http = http
         self.authorizer = authorizer
@@ -101,10 +108,15 @@ public final class LegacySSEConnection: ServerConnection {
                         let text = String(decoding: event.data, as: UTF8.self).trimmingCharacters(in: .whitespaces)
                         // The endpoint must be on the same origin: messages carry the token.
                         let resolved = URL(string: text, relativeTo: self.url)?.absoluteURL
-                        if let resolved, resolved.scheme == self.url.scheme, resolved.host == self.url.host, resolved.port == self.url.port {
+                        if let resolved, resolved.scheme == self.url.scheme, resolved.host == self.url.host,
+                            resolved.port == self.url.port
+                        {
                             endpoint.yield(resolved)
                         } else {
-                            self.logger.error("The SSE endpoint event names another origin; refusing it", metadata: ["endpoint": "\(text)"])
+                            self.logger.error(
+                                "The SSE endpoint event names another origin; refusing it",
+                                metadata: ["endpoint": "\(text)"]
+                            )
                             endpoint.yield(nil)
                         }
                         endpoint.finish()
@@ -127,7 +139,9 @@ public final class LegacySSEConnection: ServerConnection {
             return state.pending
         }
         for continuation in pending.values {
-            continuation.resume(throwing: BridgeError.connectionLost("the server closed the SSE stream before answering"))
+            continuation.resume(
+                throwing: BridgeError.connectionLost("the server closed the SSE stream before answering")
+            )
         }
     }
 
@@ -212,7 +226,10 @@ public final class LegacySSEConnection: ServerConnection {
                     let response = try await self.http.execute(prepared)
                     let body = try? await self.http.collect(response, limit: 1 << 16)
                     if !(200..<300).contains(response.status.code) {
-                        self.fail(id, BridgeError.httpStatus(Int(response.status.code), StreamableHTTPConnection.snippet(body)))
+                        self.fail(
+                            id,
+                            BridgeError.httpStatus(Int(response.status.code), StreamableHTTPConnection.snippet(body))
+                        )
                         return
                     }
                     // The answer comes on the stream; give up on it after the timeout.

@@ -92,7 +92,11 @@ public final class StreamableHTTPConnection: ServerConnection {
         guard let sessionID else { return }
         var request = HTTPClientRequest(url: self.url.absoluteString)
         request.method = .DELETE
-        try? await self.addCommonHeaders(to: &request, sessionID: sessionID, version: self.state.withLockedValue { $0.negotiatedVersion })
+        try? await self.addCommonHeaders(
+            to: &request,
+            sessionID: sessionID,
+            version: self.state.withLockedValue { $0.negotiatedVersion }
+        )
         do {
             let response = try await self.http.client.execute(request, timeout: .seconds(2), logger: nil)
             _ = try? await response.body.collect(upTo: 1 << 16)
@@ -114,7 +118,11 @@ public final class StreamableHTTPConnection: ServerConnection {
             let (sessionID, version) = self.state.withLockedValue { ($0.sessionID, $0.negotiatedVersion) }
             var request = HTTPClientRequest(url: self.url.absoluteString)
             request.method = .POST
-            try await self.addCommonHeaders(to: &request, sessionID: sessionID, version: message.modernProtocolVersion ?? version)
+            try await self.addCommonHeaders(
+                to: &request,
+                sessionID: sessionID,
+                version: message.modernProtocolVersion ?? version
+            )
             request.headers.replaceOrAdd(name: "Accept", value: "application/json, text/event-stream")
             request.headers.add(name: "Content-Type", value: "application/json")
             if let authorization { request.headers.replaceOrAdd(name: "Authorization", value: authorization) }
@@ -139,7 +147,9 @@ public final class StreamableHTTPConnection: ServerConnection {
             case 403:
                 let body = try? await self.http.collect(response, limit: 1 << 16)
                 let challenge = BearerChallenge(headerValues: response.headers["WWW-Authenticate"])
-                if let challenge, challenge.error == "insufficient_scope", let provider = self.authorizer.provider, !retriedScope {
+                if let challenge, challenge.error == "insufficient_scope", let provider = self.authorizer.provider,
+                    !retriedScope
+                {
                     retriedScope = true
                     let sent = authorization.map { String($0.dropFirst("Bearer ".count)) }
                     authorization = try await provider.insufficientScope(challenge: challenge, sentToken: sent)
@@ -151,11 +161,16 @@ public final class StreamableHTTPConnection: ServerConnection {
                 // The server ended the session (restart, expiry): MUST start a new one and retry.
                 _ = try? await self.http.collect(response, limit: 1 << 16)
                 retriedSession = true
-                self.logger.notice("The server lost the session; initializing again", metadata: ["session": "\(sessionID!)"])
+                self.logger.notice(
+                    "The server lost the session; initializing again",
+                    metadata: ["session": "\(sessionID!)"]
+                )
                 try await self.reinitializer.run(lost: sessionID!) { try await self.reinitialize(lost: sessionID!) }
                 continue
             case 200..<300:
-                if message.method == MCPMethod.initialize, let session = response.headers.first(name: MCPHeader.sessionID) {
+                if message.method == MCPMethod.initialize,
+                    let session = response.headers.first(name: MCPHeader.sessionID)
+                {
                     self.state.withLockedValue { $0.sessionID = session }
                 }
                 try await self.handleSuccess(response, for: message, sink: sink)
@@ -175,8 +190,10 @@ public final class StreamableHTTPConnection: ServerConnection {
 
     /// Relays a JSON-RPC error body sent with an HTTP error status (2026-07-28 sends 400/-32020, 404/-32601
     /// this way). Returns whether it was one.
-    private func relayErrorAnswer(_ body: [UInt8], for message: HostMessage, sink: any ServerMessageSink) throws -> Bool {
-        guard !body.isEmpty, let parsed = try? JSONRPCMessage(parsing: body), case .errorResponse(let error) = parsed else {
+    private func relayErrorAnswer(_ body: [UInt8], for message: HostMessage, sink: any ServerMessageSink) throws -> Bool
+    {
+        guard !body.isEmpty, let parsed = try? JSONRPCMessage(parsing: body), case .errorResponse(let error) = parsed
+        else {
             return false
         }
         if let id = message.requestID {
@@ -189,11 +206,18 @@ public final class StreamableHTTPConnection: ServerConnection {
             sink.deliver(body)
             return true
         }
-        self.logger.warning("The server refused a notification or response", metadata: ["error": "\(error.error.message)"])
+        self.logger.warning(
+            "The server refused a notification or response",
+            metadata: ["error": "\(error.error.message)"]
+        )
         return true
     }
 
-    private func handleSuccess(_ response: HTTPClientResponse, for message: HostMessage, sink: any ServerMessageSink) async throws {
+    private func handleSuccess(
+        _ response: HTTPClientResponse,
+        for message: HostMessage,
+        sink: any ServerMessageSink
+    ) async throws {
         guard let id = message.requestID else {
             // Notifications and responses: 202 and nothing to relay.
             _ = try? await self.http.collect(response, limit: 1 << 16)
@@ -210,12 +234,19 @@ public final class StreamableHTTPConnection: ServerConnection {
             if response.status == .accepted {
                 throw BridgeError.protocolViolation("the server accepted a request (HTTP 202) without answering it")
             }
-            throw BridgeError.protocolViolation("the answer has content type \"\(response.mediaType)\", not JSON or SSE")
+            throw BridgeError.protocolViolation(
+                "the answer has content type \"\(response.mediaType)\", not JSON or SSE"
+            )
         }
     }
 
     /// Delivers the final answer to request `id`, learning what the bridge needs from it on the way.
-    private func deliverFinal(_ body: [UInt8], for id: JSONRPCID, request: HostMessage, sink: any ServerMessageSink) throws {
+    private func deliverFinal(
+        _ body: [UInt8],
+        for id: JSONRPCID,
+        request: HostMessage,
+        sink: any ServerMessageSink
+    ) throws {
         let parsed: JSONRPCMessage
         do {
             parsed = try JSONRPCMessage(parsing: body)
@@ -255,7 +286,12 @@ public final class StreamableHTTPConnection: ServerConnection {
     /// Reads an SSE answer: notifications and server requests go to the host as they arrive; the stream ends
     /// with the answer to `id`. A stream that breaks after an event id is resumed with `Last-Event-ID`
     /// (2025-11-25 resumability), after the server's `retry` delay.
-    private func readStream(_ response: HTTPClientResponse, for id: JSONRPCID, request: HostMessage, sink: any ServerMessageSink) async throws {
+    private func readStream(
+        _ response: HTTPClientResponse,
+        for id: JSONRPCID,
+        request: HostMessage,
+        sink: any ServerMessageSink
+    ) async throws {
         var parser = SSEParser()
         var current = response
         var resumptions = 0
@@ -290,20 +326,30 @@ public final class StreamableHTTPConnection: ServerConnection {
             current = try await self.http.execute(resume)
             guard current.status == .ok, current.mediaType == "text/event-stream" else {
                 _ = try? await self.http.collect(current, limit: 1 << 16)
-                throw BridgeError.connectionLost("the event stream broke and could not be resumed (HTTP \(current.status.code))")
+                throw BridgeError.connectionLost(
+                    "the event stream broke and could not be resumed (HTTP \(current.status.code))"
+                )
             }
             self.logger.debug("Resumed the event stream", metadata: ["last_event_id": "\(lastEventID)"])
         }
     }
 
     /// Handles one event of a response stream; returns whether it was the final answer.
-    private func handleEvent(_ event: SSEEvent, for id: JSONRPCID, request: HostMessage, sink: any ServerMessageSink) throws -> Bool {
+    private func handleEvent(
+        _ event: SSEEvent,
+        for id: JSONRPCID,
+        request: HostMessage,
+        sink: any ServerMessageSink
+    ) throws -> Bool {
         guard event.event == "message", !event.data.isEmpty else { return false }
         let parsed: JSONRPCMessage
         do {
             parsed = try JSONRPCMessage(parsing: event.data)
         } catch {
-            self.logger.warning("Dropped an event that is not a JSON-RPC message", metadata: ["error": "\(error.error.message)"])
+            self.logger.warning(
+                "Dropped an event that is not a JSON-RPC message",
+                metadata: ["error": "\(error.error.message)"]
+            )
             return false
         }
         switch parsed {
@@ -323,7 +369,11 @@ public final class StreamableHTTPConnection: ServerConnection {
 
     // MARK: - Headers
 
-    private func addCommonHeaders(to request: inout HTTPClientRequest, sessionID: String?, version: String?) async throws {
+    private func addCommonHeaders(
+        to request: inout HTTPClientRequest,
+        sessionID: String?,
+        version: String?
+    ) async throws {
         request.headers.add(name: "User-Agent", value: "mcp-bridge/\(BridgeVersion.current)")
         for header in self.headers { request.headers.add(name: header.name, value: header.value) }
         if let sessionID { request.headers.add(name: MCPHeader.sessionID, value: sessionID) }
@@ -346,7 +396,9 @@ public final class StreamableHTTPConnection: ServerConnection {
                 }
             }
         case MCPMethod.resourcesRead:
-            if let uri = params?["uri"]?.stringValue { request.headers.add(name: MCPHeader.name, value: MCPHeader.encodeValue(uri)) }
+            if let uri = params?["uri"]?.stringValue {
+                request.headers.add(name: MCPHeader.name, value: MCPHeader.encodeValue(uri))
+            }
         default:
             break
         }
@@ -407,7 +459,10 @@ public final class StreamableHTTPConnection: ServerConnection {
                 let response = try await self.http.client.execute(request, deadline: .distantFuture, logger: nil)
                 guard response.status == .ok, response.mediaType == "text/event-stream" else {
                     _ = try? await response.body.collect(upTo: 1 << 16)
-                    self.logger.debug("The server offers no GET stream", metadata: ["status": "\(response.status.code)"])
+                    self.logger.debug(
+                        "The server offers no GET stream",
+                        metadata: ["status": "\(response.status.code)"]
+                    )
                     if response.status == .notFound, sessionID != nil {
                         // The session is gone; the next request re-initializes and restarts this stream.
                         self.state.withLockedValue { $0.listener = nil }
@@ -416,7 +471,8 @@ public final class StreamableHTTPConnection: ServerConnection {
                 }
                 failures = 0
                 for try await chunk in response.body {
-                    for event in parser.feed(chunk.readableBytesView) where event.event == "message" && !event.data.isEmpty {
+                    for event in parser.feed(chunk.readableBytesView)
+                    where event.event == "message" && !event.data.isEmpty {
                         if (try? JSONRPCMessage(parsing: event.data)) != nil {
                             self.output.deliver(event.data)
                         } else {

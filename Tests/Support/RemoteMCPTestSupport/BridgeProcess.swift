@@ -16,7 +16,9 @@ public final class BridgeProcess: Sendable {
         let process = Process()
         process.executableURL = try BuiltProduct.url(named: "mcp-bridge")
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MCP_BRIDGE_") && !$0.key.lowercased().hasSuffix("_proxy") }
+        var env = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("MCP_BRIDGE_") && !$0.key.lowercased().hasSuffix("_proxy")
+        }
         env.merge(environment) { _, new in new }
         process.environment = env
         let stdin = Pipe()
@@ -31,7 +33,9 @@ public final class BridgeProcess: Sendable {
         try process.run()
         self.process = process
         self.input = stdin.fileHandleForWriting
-        for (handle, collector) in [(stdout.fileHandleForReading, self.stdoutLines), (stderr.fileHandleForReading, self.stderrLines)] {
+        for (handle, collector) in [
+            (stdout.fileHandleForReading, self.stdoutLines), (stderr.fileHandleForReading, self.stderrLines),
+        ] {
             let lines = LineStream.lines(of: handle)
             Task.detached {
                 for await line in lines { collector.append(line) }
@@ -82,7 +86,12 @@ public final class HelperProcess: Sendable {
     private let exit: ExitWaiter
 
     /// Starts `executable arguments` and waits until a stderr line contains `readyMarker`.
-    public init(executable: String, arguments: [String], readyMarker: String, environment: [String: String] = [:]) async throws {
+    public init(
+        executable: String,
+        arguments: [String],
+        readyMarker: String,
+        environment: [String: String] = [:]
+    ) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
