@@ -48,6 +48,13 @@ async def confirm(question: str, ctx: Context) -> str:
     return f"action={result.action}"
 
 
+@server.tool()
+async def announce(ctx: Context) -> str:
+    """Sends notifications/tools/list_changed outside any request (on the GET stream, in SSE mode)."""
+    await ctx.request_context.session.send_tool_list_changed()
+    return "announced"
+
+
 class Ready(logging.Handler):
     def emit(self, record):
         if "Uvicorn running" in record.getMessage():

@@ -22,7 +22,7 @@ struct BridgeWithPythonServerTests {
         let initialize = try await bridge.initialize()
         #expect(initialize["result"]?["serverInfo"]?["name"] == "python-sdk-test-server")
         let list = try await bridge.call(#"{"jsonrpc":"2.0","id":"list","method":"tools/list"}"#, id: "list")
-        #expect(list["result"]?["tools"]?.arrayValue?.count == 3)
+        #expect(list["result"]?["tools"]?.arrayValue?.count == 4)
         #expect(toolText(try await bridge.call(Lines.echo("e", "grüße"), id: "e")) == "grüße")
         let big = String(repeating: "x", count: 1 << 20)
         #expect(toolText(try await bridge.call(Lines.echo("big", big), id: "big")) == big)
@@ -58,6 +58,11 @@ struct BridgeWithPythonServerTests {
             #"{"jsonrpc":"2.0","id":\#(requestID.serializedString()),"result":{"action":"accept","content":{"confirm":true}}}"#
         )
         #expect(toolText(try await bridge.answer("c")) == "confirmed=True")
+
+        // A notification outside any request travels on the GET stream the bridge keeps open.
+        _ = await bridge.stderrLines.first { $0.contains("Listening for server messages on the GET stream") }
+        #expect(toolText(try await bridge.call(Lines.call("a", "announce", "{}"), id: "a")) == "announced")
+        #expect(await bridge.line { $0.contains("notifications/tools/list_changed") } != nil)
         bridge.closeInput()
         #expect(await bridge.waitForExit() == 0)
     }
@@ -95,7 +100,7 @@ struct BridgeWithPythonServerTests {
         let initialize = try await bridge.initialize(version: "2024-11-05")
         #expect(initialize["result"]?["serverInfo"]?["name"] == "python-sdk-test-server")
         let list = try await bridge.call(#"{"jsonrpc":"2.0","id":"list","method":"tools/list"}"#, id: "list")
-        #expect(list["result"]?["tools"]?.arrayValue?.count == 3)
+        #expect(list["result"]?["tools"]?.arrayValue?.count == 4)
         for index in 0..<20 { bridge.send(Lines.echo("e\(index)", "v\(index)")) }
         for index in 0..<20 { #expect(toolText(try await bridge.answer("e\(index)")) == "v\(index)") }
         let done = try await bridge.call(

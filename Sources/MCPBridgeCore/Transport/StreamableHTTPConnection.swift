@@ -470,6 +470,7 @@ public final class StreamableHTTPConnection: ServerConnection {
                     return
                 }
                 failures = 0
+                self.logger.debug("Listening for server messages on the GET stream")
                 for try await chunk in response.body {
                     for event in parser.feed(chunk.readableBytesView)
                     where event.event == "message" && !event.data.isEmpty {
