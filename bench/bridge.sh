@@ -24,8 +24,8 @@ token=$("$bridge" token "$url" --log-level error)   # registers once; the creden
 
 echo "bench/bridge.sh $calls: $(nproc) cores, mcp-server $(git rev-parse --short HEAD) release, OAuth on"
 echo
-echo "| bridge | start to first answer, ms (median of 10) | call p50, ms | call p99, ms | added p50, ms | calls/s, 16 in flight | peak RSS, MiB |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| bridge | start to first answer, ms (median of 10) | call p50, ms | call p99, ms | added p50, ms | calls/s, 16 in flight | peak RSS, MiB | private, MiB |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 python3 bench/bridge_driver.py "mcp-bridge $(git rev-parse --short HEAD)" "$url" "$token" "$calls" -- \
     "$bridge" "$url" --log-level error
 python3 bench/bridge_driver.py "mcp-proxy $("$peers/bin/pip" show mcp-proxy | awk '/^Version/ {print $2}')" "$url" "$token" "$calls" -- \

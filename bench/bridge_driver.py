@@ -7,7 +7,8 @@ Measures, against the same server:
   latency   sequential tools/call round trips through the bridge (p50, p99), and the same calls made
             directly over one keep-alive HTTP connection, whose p50 is subtracted to get what the bridge adds
   rate      tools/call per second with 16 requests in flight
-  memory    the bridge's peak resident set (VmHWM) after all of the above
+  memory    the bridge's peak resident set (VmHWM) after all of the above, and the part of its resident set
+            that is private to it (what each further copy of the bridge costs)
 """
 
 import http.client
@@ -56,6 +57,15 @@ class Bridge:
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1]) / 1024
         return float("nan")
+
+    def private_mib(self):
+        """Memory only this process holds (not the shared libraries' code, which copies share)."""
+        total = 0
+        with open(f"/proc/{self.process.pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                    total += int(line.split()[1])
+        return total / 1024
 
     def close(self):
         self.process.stdin.close()
@@ -119,6 +129,7 @@ def main():
             sent += 1
     rate = total / (time.perf_counter() - began)
     memory = bridge.peak_rss_mib()
+    private = bridge.private_mib()
     bridge.close()
 
     parsed = urllib.parse.urlsplit(url)
@@ -140,7 +151,7 @@ def main():
     p50 = statistics.median(through_bridge) * 1e3
     added = p50 - statistics.median(direct) * 1e3
     print(f"| {label} | {statistics.median(starts) * 1e3:.1f} | {p50:.3f} | {percentile(through_bridge, 0.99) * 1e3:.3f} "
-          f"| {added:.3f} | {rate:,.0f} | {memory:.1f} |", flush=True)
+          f"| {added:.3f} | {rate:,.0f} | {memory:.1f} | {private:.1f} |", flush=True)
 
 
 if __name__ == "__main__":
