@@ -89,9 +89,15 @@ struct ConnectionOptions: ParsableArguments {
         )
     }
 
-    /// Sets up stderr logging (stdout belongs to the protocol) and returns the bridge's logger.
-    func bootstrapLogging(environment: [String: String]) throws -> Logger {
-        try BridgeLogging.bootstrap(level: self.logLevel ?? environment["MCP_BRIDGE_LOG"])
+    /// Validates the options, sets up stderr logging (stdout belongs to the protocol; `defaultLogLevel` unless
+    /// the user chose one) and builds the bridge's context.
+    func makeContext(defaultLogLevel: String = "info") throws -> BridgeContext {
+        let environment = ProcessInfo.processInfo.environment
+        let settings = try self.settings(environment: environment)
+        let logger = try BridgeLogging.bootstrap(
+            level: self.logLevel ?? environment["MCP_BRIDGE_LOG"] ?? defaultLogLevel
+        )
+        return try BridgeContext(settings: settings, logger: logger)
     }
 }
 

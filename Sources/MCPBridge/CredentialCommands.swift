@@ -96,11 +96,9 @@ struct LogoutCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let settings = try self.connection.settings(environment: environment)
-        let logger = try self.connection.bootstrapLogging(environment: environment)
-        let context = try BridgeContext(settings: settings, logger: logger)
+        let context = try self.connection.makeContext()
         defer { Task { await context.shutdown() } }
+        let settings = context.settings
         let found = context.store.credentials(forResource: settings.serverURL.absoluteString)
         guard !found.isEmpty else {
             print("No credentials stored for \(settings.serverURL.absoluteString).")
@@ -134,10 +132,7 @@ struct LogoutCommand: AsyncParsableCommand {
 
 enum CommandSupport {
     static func oauthContext(_ options: ConnectionOptions) throws -> (BridgeContext, TokenProvider) {
-        let environment = ProcessInfo.processInfo.environment
-        let settings = try options.settings(environment: environment)
-        let logger = try options.bootstrapLogging(environment: environment)
-        let context = try BridgeContext(settings: settings, logger: logger)
+        let context = try options.makeContext()
         guard case .oauth(let provider) = context.authorizer else {
             throw ValidationError("an Authorization header is configured, so the bridge does no OAuth for this server")
         }

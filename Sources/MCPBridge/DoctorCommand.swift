@@ -12,12 +12,9 @@ struct DoctorCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let settings = try self.connection.settings(environment: environment)
-        let logger = try BridgeLogging.bootstrap(
-            level: self.connection.logLevel ?? environment["MCP_BRIDGE_LOG"] ?? "error"
-        )
-        let context = try BridgeContext(settings: settings, logger: logger)
+        // Quiet by default: the steps say what happens.
+        let context = try self.connection.makeContext(defaultLogLevel: "error")
+        let settings = context.settings
         print("Checking \(settings.serverURL.absoluteString)")
         let passed = await Doctor(context: context).run { step in
             print("\(step.passed ? "✓" : "✗") \(step.name): \(step.detail)")

@@ -16,10 +16,9 @@ struct RelayCommand: AsyncParsableCommand {
     func run() async throws {
         // A host that goes away must not kill the bridge mid-write; the write just fails.
         signal(SIGPIPE, SIG_IGN)
-        let environment = ProcessInfo.processInfo.environment
-        let settings = try self.connection.settings(environment: environment)
-        let logger = try self.connection.bootstrapLogging(environment: environment)
-        let context = try BridgeContext(settings: settings, logger: logger)
+        let context = try self.connection.makeContext()
+        let settings = context.settings
+        let logger = context.logger
         let output = HostOutput()
         let relay = Relay(
             connection: context.makeConnection(sink: output),
