@@ -1,7 +1,8 @@
 """A server written with the official Python MCP SDK, for the bridge tests.
 
-Usage: python_sdk_server.py MODE PORT
+Usage: python_sdk_server.py MODE PORT [CERT_FILE]
   json    Streamable HTTP, stateless, JSON answers (the SDK's fastest mode)
+  tls     json over HTTPS with a freshly made self-signed certificate for 127.0.0.1, written to CERT_FILE
   sse     Streamable HTTP, stateful (Mcp-Session-Id), SSE answers
   legacy  the 2024-11-05 HTTP+SSE transport (GET /sse, POST /messages/)
 
@@ -61,21 +62,60 @@ class Ready(logging.Handler):
             print("ready", file=sys.stderr, flush=True)
 
 
-async def main(mode: str, port: int) -> None:
+def make_certificate(cert_file: str) -> str:
+    """A self-signed certificate for 127.0.0.1 and localhost; returns the key file."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "remote-mcp test CA")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    with open(cert_file, "wb") as out:
+        out.write(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file = cert_file + ".key"
+    with open(key_file, "wb") as out:
+        out.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return key_file
+
+
+async def main(mode: str, port: int, cert_file: str | None = None) -> None:
     big = 16 * 1024 * 1024
     if mode == "legacy":
         app = server.sse_app(max_request_body_size=big)
     else:
         app = server.streamable_http_app(
-            json_response=(mode == "json"),
-            stateless_http=(mode == "json"),
+            json_response=(mode in ("json", "tls")),
+            stateless_http=(mode in ("json", "tls")),
             max_request_body_size=big,
         )
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="info", access_log=False)
+    tls = {}
+    if mode == "tls":
+        tls = {"ssl_certfile": cert_file, "ssl_keyfile": make_certificate(cert_file)}
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="info", access_log=False, **tls)
     # After Config: it reconfigures uvicorn's loggers.
     logging.getLogger("uvicorn.error").addHandler(Ready())
     await uvicorn.Server(config).serve()
 
 
 if __name__ == "__main__":
-    anyio.run(main, sys.argv[1], int(sys.argv[2]))
+    anyio.run(main, sys.argv[1], int(sys.argv[2]), *sys.argv[3:])

@@ -136,12 +136,12 @@ func httpRequest(
 let pythonInterpreter = ProcessInfo.processInfo.environment["REMOTE_MCP_PYTHON"]
 
 /// A server written with the official Python SDK (Tests/Interop/python_sdk_server.py).
-func pythonServer(mode: String, port: Int) async throws -> HelperProcess {
+func pythonServer(mode: String, port: Int, extra: [String] = []) async throws -> HelperProcess {
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../Interop/python_sdk_server.py").standardizedFileURL.path
     return try await HelperProcess(
         executable: try #require(pythonInterpreter),
-        arguments: [script, mode, String(port)],
+        arguments: [script, mode, String(port)] + extra,
         readyMarker: "ready"
     )
 }

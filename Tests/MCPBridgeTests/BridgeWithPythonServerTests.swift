@@ -110,4 +110,25 @@ struct BridgeWithPythonServerTests {
         #expect(toolText(done) == "done after 2 steps")
         #expect(bridge.stdoutLines.lines.filter { $0.contains("notifications/progress") }.count == 2)
     }
+
+    @Test("HTTPS: a private CA is refused with a hint, and trusted with --ca-file")
+    func privateCertificateAuthority() async throws {
+        let harness = try BridgeHarness()
+        defer { harness.cleanUp() }
+        let port = try freeLoopbackPort()
+        let certificate = harness.directory.appendingPathComponent("ca.pem").path
+        let server = try await pythonServer(mode: "tls", port: port, extra: [certificate])
+        defer { server.send(SIGTERM) }
+        let url = "https://127.0.0.1:\(port)/mcp"
+
+        let untrusting = try harness.bridge([url, "--timeout", "2"])
+        let refused = try await untrusting.call(Lines.initialize(), id: "init")
+        #expect(refused["error"]?["data"]?["kind"] == "unreachable")
+        #expect(refused["error"]?["message"]?.stringValue?.contains("--ca-file") == true)
+
+        let trusting = try harness.bridge([url, "--ca-file", certificate])
+        let initialize = try await trusting.initialize()
+        #expect(initialize["result"]?["serverInfo"]?["name"] == "python-sdk-test-server")
+        #expect(toolText(try await trusting.call(Lines.echo("tls", "over TLS"), id: "tls")) == "over TLS")
+    }
 }

@@ -42,7 +42,8 @@ public final class BridgeHTTP: Sendable {
             } catch {
                 try Task.checkCancellation()
                 let classified = Self.classify(error, url: request.url)
-                guard case .unreachable = classified,
+                // Only failures to connect are retried (nothing was sent); a TLS failure will not heal by itself.
+                guard Self.isConnectFailure(error),
                     NIODeadline.now() + delay - started < self.settings.connectRetryWindow
                 else { throw classified }
                 self.logger.debug(
@@ -105,6 +106,18 @@ public final class BridgeHTTP: Sendable {
             return .unreachable("could not resolve the host name (\(text))")
         }
         return .connectionLost(text)
+    }
+
+    /// Whether `error` means no connection was made (refused, unreachable, DNS), so retrying cannot duplicate
+    /// a request.
+    static func isConnectFailure(_ error: any Error) -> Bool {
+        if let error = error as? HTTPClientError { return error == .connectTimeout }
+        if error is NIOConnectionError { return true }
+        if case ChannelError.connectTimeout = error { return true }
+        if let error = error as? IOError {
+            return [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, ECONNABORTED].contains(error.errnoCode)
+        }
+        return false
     }
 
     private static func describeConnectFailure(_ error: any Error) -> String {

@@ -47,8 +47,4 @@ public final class HostOutput: Sendable {
         }
     }
 
-    /// Writes a JSON value as one message.
-    public func write(json: some Sequence<UInt8>) {
-        self.write(Array(json))
-    }
 }
