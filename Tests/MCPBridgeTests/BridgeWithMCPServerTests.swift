@@ -295,6 +295,31 @@ struct BridgeWithMCPServerTests {
         #expect(harness.credentialFiles().isEmpty)
     }
 
+    @Test("http_proxy is honoured: OAuth and MCP traffic go through the proxy")
+    func throughProxy() async throws {
+        let harness = try BridgeHarness()
+        defer { harness.cleanUp() }
+        let server = try await harness.server()
+        let proxyPort = try freeLoopbackPort()
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../Interop/forward_proxy.py").standardizedFileURL.path
+        let proxy = try await HelperProcess(
+            executable: "/usr/bin/env",
+            arguments: ["python3", script, String(proxyPort)],
+            readyMarker: "ready"
+        )
+        defer { proxy.send(SIGTERM) }
+        let bridge = try harness.bridge(
+            [server.mcpURL.absoluteString],
+            environment: ["http_proxy": "http://127.0.0.1:\(proxyPort)"]
+        )
+        _ = try await bridge.initialize()
+        #expect(toolText(try await bridge.call(Lines.echo("p", "via proxy"), id: "p")) == "via proxy")
+        // AsyncHTTPClient tunnels through the proxy with CONNECT, for http and https alike.
+        let authority = "\(server.mcpURL.host!):\(server.mcpURL.port!)"
+        #expect(proxy.stderrLines.lines.contains { $0 == "proxied CONNECT \(authority)" })
+    }
+
     static func permissions(_ path: String) throws -> Int {
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         return (attributes[.posixPermissions] as? Int ?? 0) & 0o777
