@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "MCPServerCore", targets: ["MCPServerCore"]),
         .library(name: "MCPServerSQLite", targets: ["MCPServerSQLite"]),
         .library(name: "MCPBridgeCore", targets: ["MCPBridgeCore"]),
+        .library(name: "MCPServerDynamoDB", targets: ["MCPServerDynamoDB"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
@@ -72,6 +73,15 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The DynamoDB store and what it needs from AWS (SigV4 signing); no AWS SDK exists in our mirror.
+        .target(
+            name: "MCPServerDynamoDB",
+            dependencies: [
+                "MCPServerCore",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -173,6 +183,11 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MCPServerDynamoDBTests",
+            dependencies: ["MCPServerDynamoDB"],
             swiftSettings: swiftSettings
         ),
     ]

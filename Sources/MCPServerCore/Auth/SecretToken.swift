@@ -49,10 +49,11 @@ public enum Base64URL {
 }
 
 /// Lower-case hexadecimal.
-enum Hex {
+public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
-    static func encode(_ bytes: some Sequence<UInt8>) -> String {
+    /// Lower-case hex digits of `bytes`.
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var output: [UInt8] = []
         for byte in bytes {
             output.append(Self.digits[Int(byte >> 4)])
