@@ -81,7 +81,12 @@ let package = Package(
             name: "MCPServerDynamoDB",
             dependencies: [
                 "MCPServerCore",
+                "MCPWire",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -140,6 +145,7 @@ let package = Package(
             name: "MCPServerCoreTests",
             dependencies: [
                 "MCPServerCore",
+                "MCPServerDynamoDB",
                 "StoreCrashProbe",
                 "RemoteMCPTestSupport",
                 "MCPServerSQLite",

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MCPServerCore
+import MCPServerDynamoDB
 import MCPServerSQLite
 import MCPWire
 import RemoteMCPTestSupport
@@ -11,6 +12,17 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case memory
     case sqliteInMemory
     case sqliteFile
+    case dynamodb
+
+    /// DynamoDB runs against moto_server, which scripts/test.sh starts and names in
+    /// `REMOTE_MCP_DYNAMODB_ENDPOINT`; without it that backend is left out.
+    static var allCases: [StoreBackend] {
+        [.memory, .sqliteInMemory, .sqliteFile] + (Self.dynamoDBEndpoint == nil ? [] : [.dynamodb])
+    }
+
+    static let dynamoDBEndpoint = ProcessInfo.processInfo.environment["REMOTE_MCP_DYNAMODB_ENDPOINT"].flatMap(
+        URL.init(string:)
+    )
 
     var testDescription: String { self.rawValue }
 
@@ -27,6 +39,8 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
                     path: directory.appendingPathComponent("db.sqlite").path,
                     logger: logger
                 )
+            case .dynamodb:
+                try await Self.freshDynamoDBTable(logger: logger)
             }
         defer { try? FileManager.default.removeItem(at: directory) }
         do {
@@ -36,6 +50,29 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
             throw error
         }
         try await store.shutdown()
+        if let dynamo = store as? DynamoDBServerStore {
+            try await DynamoDBServerStore.deleteTable(dynamo.table, client: Self.dynamoDBClient(logger: logger))
+        }
+    }
+
+    static func dynamoDBClient(logger: Logger) throws -> DynamoDBClient {
+        DynamoDBClient(
+            endpoint: try #require(Self.dynamoDBEndpoint),
+            signer: AWSSigV4Signer(
+                credentials: AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing"),
+                region: "us-east-1",
+                service: "dynamodb"
+            ),
+            logger: logger
+        )
+    }
+
+    /// A new table per test, so tests share nothing.
+    static func freshDynamoDBTable(logger: Logger) async throws -> DynamoDBServerStore {
+        let client = try Self.dynamoDBClient(logger: logger)
+        let table = "contract-\(UUID().uuidString.prefix(8))"
+        try await DynamoDBServerStore.createTable(table, client: client)
+        return DynamoDBServerStore(table: table, client: client, logger: logger)
     }
 }
 

@@ -1,0 +1,117 @@
+public import AsyncHTTPClient
+public import Foundation
+public import Logging
+public import MCPWire
+import NIOCore
+import NIOHTTP1
+
+/// An error DynamoDB answered with (its `__type`, shortened to the exception name, and message).
+public struct DynamoDBError: Error, Sendable, CustomStringConvertible {
+    public var type: String
+    public var message: String
+    public var status: Int
+
+    public var description: String { "DynamoDB \(self.type) (HTTP \(self.status)): \(self.message)" }
+
+    /// Throttling and server-side failures: worth retrying after a pause.
+    var isRetryable: Bool {
+        self.status >= 500
+            || [
+                "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
+                "InternalServerError", "ServiceUnavailable",
+            ].contains(self.type)
+    }
+}
+
+/// A small DynamoDB client over its JSON 1.0 protocol: one signed POST per operation.
+public final class DynamoDBClient: Sendable {
+    public let endpoint: URL
+    let signer: AWSSigV4Signer
+    let http: HTTPClient
+    let logger: Logger
+    let maxAttempts: Int
+
+    public init(endpoint: URL, signer: AWSSigV4Signer, http: HTTPClient = .shared, logger: Logger, maxAttempts: Int = 5)
+    {
+        self.endpoint = endpoint
+        self.signer = signer
+        self.http = http
+        self.logger = logger
+        self.maxAttempts = maxAttempts
+    }
+
+    /// The endpoint for `region`, honouring `AWS_ENDPOINT_URL_DYNAMODB` and then `AWS_ENDPOINT_URL` (the standard
+    /// overrides, for local DynamoDB-compatible servers).
+    public static func endpoint(region: String, environment: [String: String]) -> URL? {
+        for name in ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"] {
+            if let value = environment[name], !value.isEmpty { return URL(string: value) }
+        }
+        return URL(string: "https://dynamodb.\(region).amazonaws.com")
+    }
+
+    /// Calls `operation` (for example `PutItem`) with `body`; retries throttling, 5xx and connection failures
+    /// with exponential backoff and full jitter.
+    public func call(_ operation: String, _ body: JSONValue) async throws -> JSONValue {
+        let payload = body.serialized()
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await self.send(operation, payload)
+            } catch let error as DynamoDBError where error.isRetryable && attempt < self.maxAttempts {
+                try await self.pause(attempt, operation: operation, reason: error.type)
+            } catch let error as DynamoDBError {
+                throw error
+            } catch {
+                guard attempt < self.maxAttempts, !(error is CancellationError) else { throw error }
+                try await self.pause(attempt, operation: operation, reason: "\(error)")
+            }
+        }
+    }
+
+    private func pause(_ attempt: Int, operation: String, reason: String) async throws {
+        // Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"): 0 ... 50 ms * 2^attempt, capped.
+        let ceiling = min(50.0 * pow(2.0, Double(attempt - 1)), 2000.0)
+        let delay = Double.random(in: 0...ceiling)
+        self.logger.debug(
+            "Retrying DynamoDB call",
+            metadata: ["operation": "\(operation)", "reason": "\(reason)", "delay_ms": "\(Int(delay))"]
+        )
+        try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000))
+    }
+
+    private func send(_ operation: String, _ payload: [UInt8]) async throws -> JSONValue {
+        var host = self.endpoint.host ?? ""
+        if let port = self.endpoint.port { host += ":\(port)" }
+        let target = "DynamoDB_20120810.\(operation)"
+        let path = self.endpoint.path.isEmpty ? "/" : self.endpoint.path
+        let headers: [(name: String, value: String)] = [
+            ("Host", host), ("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", target),
+        ]
+        var request = HTTPClientRequest(url: self.endpoint.absoluteString)
+        request.method = .POST
+        for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
+        for (name, value) in self.signer.signedHeaders(
+            method: "POST",
+            target: path,
+            headers: headers,
+            body: payload,
+            date: Date()
+        ) {
+            request.headers.replaceOrAdd(name: name, value: value)
+        }
+        request.body = .bytes(ByteBuffer(bytes: payload))
+        let response = try await self.http.execute(request, timeout: .seconds(10))
+        let bytes = Array(try await response.body.collect(upTo: 16 << 20).readableBytesView)
+        let json = (try? JSONValue(parsing: bytes)) ?? .object([:])
+        guard response.status == .ok else {
+            let type =
+                (json["__type"]?.stringValue ?? "HTTP\(response.status.code)").split(separator: "#").last.map(
+                    String.init
+                ) ?? ""
+            let message = json["message"]?.stringValue ?? json["Message"]?.stringValue ?? ""
+            throw DynamoDBError(type: type, message: message, status: Int(response.status.code))
+        }
+        return json
+    }
+}
