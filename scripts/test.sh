@@ -9,7 +9,7 @@ export REMOTE_MCP_PYTHON="$PWD/.venv/bin/python"
 # moto_server on a free loopback port for the DynamoDB store tests; stopped when this script ends.
 moto_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p .build
-.venv-moto/bin/moto_server -H 127.0.0.1 -p "$moto_port" > .build/moto_server.log 2>&1 &
+.venv-moto/bin/python Tests/Interop/moto_server.py "$moto_port" > .build/moto_server.log 2>&1 &
 moto_pid=$!
 trap 'kill $moto_pid 2>/dev/null || true' EXIT
 python3 - "$moto_port" <<'PY'

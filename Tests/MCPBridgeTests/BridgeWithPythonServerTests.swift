@@ -65,6 +65,9 @@ struct BridgeWithPythonServerTests {
         #expect(await bridge.line { $0.contains("notifications/tools/list_changed") } != nil)
         bridge.closeInput()
         #expect(await bridge.waitForExit() == 0)
+        // At end of input the bridge ended the server session (DELETE with the session id).
+        let ended = await bridge.stderrLines.first { $0.contains("Ended the server session") }
+        #expect(ended?.contains("status=200") == true)
     }
 
     @Test("SSE mode: the server restarts and forgets the session; the bridge initializes again and retries")
