@@ -66,6 +66,7 @@ let package = Package(
             dependencies: [
                 "MCPServerCore",
                 "MCPServerSQLite",
+                "MCPServerDynamoDB",
                 "MCPWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -12,7 +12,7 @@ struct MCPServerCommand: AsyncParsableCommand {
         // The default subcommand's options are the ones people look for, so the root help shows them too.
         discussion: "Without a subcommand, mcp-server runs 'serve':\n\n" + ServeCommand.helpMessage(),
         version: RemoteMCP.version,
-        subcommands: [ServeCommand.self, ClientsCommand.self, KeysCommand.self],
+        subcommands: [ServeCommand.self, ClientsCommand.self, KeysCommand.self, DynamoDBCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 

@@ -61,15 +61,14 @@ struct ServeCommand: AsyncParsableCommand {
 
         let store: any ServerStore
         do {
-            store = try await SQLiteServerStore.open(path: settings.databasePath, logger: logger)
+            store = try await StoreOptions.open(settings.store, logger: logger)
         } catch {
-            logger.critical(
-                "Cannot open the database",
-                metadata: ["store.path": "\(settings.databasePath)", "error": "\(error)"]
-            )
+            var metadata = settings.store.logMetadata
+            metadata["error"] = "\(error)"
+            logger.critical("Cannot open the store", metadata: metadata)
             throw ExitCode.failure
         }
-        logger.info("Opened database", metadata: ["store.path": "\(settings.databasePath)"])
+        logger.info("Opened the store", metadata: settings.store.logMetadata)
         let authorizationServer: AuthorizationServer?
         do {
             authorizationServer = try await self.auth.makeAuthorizationServer(
@@ -132,6 +131,7 @@ struct ServeCommand: AsyncParsableCommand {
                 maxBodyBytes: maxBody
             ),
             databasePath: self.store.path(environment: environment),
+            store: try self.store.choice(environment: environment),
             logLevel: level,
             logFormat: format,
             auth: try self.auth.resolve(environment: environment)
@@ -143,6 +143,7 @@ struct ServeCommand: AsyncParsableCommand {
 struct ServeSettings: Sendable {
     var server: ServerConfiguration
     var databasePath: String
+    var store: StoreOptions.Choice
     var logLevel: Logger.Level
     var logFormat: LogFormat
     var auth: AuthSettings

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import MCPServerDynamoDB
+
+/// `mcp-server dynamodb …`: sets up the DynamoDB table the `dynamodb` store uses.
+struct DynamoDBCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dynamodb",
+        abstract: "Set up the DynamoDB table for --store dynamodb.",
+        subcommands: [CreateTable.self]
+    )
+
+    struct CreateTable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create-table",
+            abstract:
+                "Create the table (on-demand, encrypted, keys pk/sk, TTL on expires_at) and wait until it is active."
+        )
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            var options = self.store
+            options.store = "dynamodb"
+            let choice = try options.choice()
+            guard case .dynamodb(let table, let region, let endpoint, _) = choice else { return }
+            let client = StoreOptions.dynamoDBClient(choice, logger: OperatorLog.logger)
+            try await DynamoDBServerStore.createTable(table, client: client)
+            print("Created DynamoDB table \(table) in \(region) at \(endpoint.absoluteString).")
+        }
+    }
+}
