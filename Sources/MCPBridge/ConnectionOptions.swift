@@ -99,6 +99,19 @@ struct ConnectionOptions: ParsableArguments {
         )
         return try BridgeContext(settings: settings, logger: logger)
     }
+
+    /// Runs `body` with a context built from the options, and closes its HTTP client afterwards, whatever happens.
+    func withContext<T>(defaultLogLevel: String = "info", _ body: (BridgeContext) async throws -> T) async throws -> T {
+        let context = try self.makeContext(defaultLogLevel: defaultLogLevel)
+        do {
+            let result = try await body(context)
+            await context.shutdown()
+            return result
+        } catch {
+            await context.shutdown()
+            throw error
+        }
+    }
 }
 
 enum BridgeLogging {

@@ -12,18 +12,18 @@ struct RegisterCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let (context, provider) = try CommandSupport.oauthContext(self.connection)
-        defer { Task { await context.shutdown() } }
-        if let existing = await provider.current {
-            print("Already registered as \(existing.clientID) with \(existing.issuer).")
-            print(
-                "Credentials: \(context.store.directory.path). Run `mcp-bridge logout \(self.connection.url)` to start over."
-            )
-            return
+        try await CommandSupport.withOAuth(self.connection) { context, provider in
+            if let existing = await provider.current {
+                print("Already registered as \(existing.clientID) with \(existing.issuer).")
+                print(
+                    "Credentials: \(context.store.directory.path). Run `mcp-bridge logout \(self.connection.url)` to start over."
+                )
+                return
+            }
+            let credentials = try await CommandSupport.obtain(context, provider)
+            print("Registered as \(credentials.clientID) with \(credentials.issuer).")
+            print("Credentials saved in \(context.store.directory.path) (mode 0600).")
         }
-        let credentials = try await CommandSupport.obtain(context, provider)
-        print("Registered as \(credentials.clientID) with \(credentials.issuer).")
-        print("Credentials saved in \(context.store.directory.path) (mode 0600).")
     }
 }
 
@@ -38,14 +38,14 @@ struct TokenCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let (context, provider) = try CommandSupport.oauthContext(self.connection)
-        defer { Task { await context.shutdown() } }
-        if let authorization = try await provider.authorization() {
-            print(authorization.dropFirst("Bearer ".count))
-            return
+        try await CommandSupport.withOAuth(self.connection) { context, provider in
+            if let authorization = try await provider.authorization() {
+                print(authorization.dropFirst("Bearer ".count))
+                return
+            }
+            let credentials = try await CommandSupport.obtain(context, provider)
+            print(credentials.accessToken ?? "")
         }
-        let credentials = try await CommandSupport.obtain(context, provider)
-        print(credentials.accessToken ?? "")
     }
 }
 
@@ -96,8 +96,10 @@ struct LogoutCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let context = try self.connection.makeContext()
-        defer { Task { await context.shutdown() } }
+        try await self.connection.withContext { context in try await Self.logout(context) }
+    }
+
+    static func logout(_ context: BridgeContext) async throws {
         let settings = context.settings
         let found = context.store.credentials(forResource: settings.serverURL.absoluteString)
         guard !found.isEmpty else {
@@ -131,12 +133,19 @@ struct LogoutCommand: AsyncParsableCommand {
 }
 
 enum CommandSupport {
-    static func oauthContext(_ options: ConnectionOptions) throws -> (BridgeContext, TokenProvider) {
-        let context = try options.makeContext()
-        guard case .oauth(let provider) = context.authorizer else {
-            throw ValidationError("an Authorization header is configured, so the bridge does no OAuth for this server")
+    /// Runs `body` with the context and its token provider; refuses when static headers turned OAuth off.
+    static func withOAuth(
+        _ options: ConnectionOptions,
+        _ body: (BridgeContext, TokenProvider) async throws -> Void
+    ) async throws {
+        try await options.withContext { context in
+            guard case .oauth(let provider) = context.authorizer else {
+                throw ValidationError(
+                    "an Authorization header is configured, so the bridge does no OAuth for this server"
+                )
+            }
+            try await body(context, provider)
         }
-        return (context, provider)
     }
 
     /// Asks the server for a challenge and goes through discovery, registration and token.

@@ -58,12 +58,10 @@ public final class DynamoDBClient: Sendable {
             attempt += 1
             do {
                 return try await self.send(operation, payload)
-            } catch let error as DynamoDBError where error.isRetryable && attempt < self.maxAttempts {
-                try await self.pause(attempt, operation: operation, reason: error.type)
-            } catch let error as DynamoDBError {
-                throw error
             } catch {
-                guard attempt < self.maxAttempts, !(error is CancellationError) else { throw error }
+                // DynamoDB's own refusals are final unless they are throttling or 5xx; transport failures retry.
+                let retryable = (error as? DynamoDBError)?.isRetryable ?? !(error is CancellationError)
+                guard retryable, attempt < self.maxAttempts else { throw error }
                 try await self.pause(attempt, operation: operation, reason: "\(error)")
             }
         }

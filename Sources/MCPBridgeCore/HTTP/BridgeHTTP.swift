@@ -102,9 +102,6 @@ public final class BridgeHTTP: Sendable {
             default: return .connectionLost(text)
             }
         }
-        if text.contains("NXDOMAIN") || text.contains("getaddrinfo") || text.contains("ResolutionFailure") {
-            return .unreachable("could not resolve the host name (\(text))")
-        }
         return .connectionLost(text)
     }
 

@@ -133,7 +133,19 @@ public struct Doctor: Sendable {
         // initialize and tools/list through the real transport
         let sink = CollectingSink()
         let connection = self.context.makeConnection(sink: sink)
-        defer { Task { await connection.close() } }
+        let sessionPassed = await Self.session(connection, sink: sink, pass: pass, fail: fail)
+        // Ends the server session (DELETE) before the command exits.
+        await connection.close()
+        return sessionPassed
+    }
+
+    /// initialize, notifications/initialized and tools/list through `connection`.
+    private static func session(
+        _ connection: any ServerConnection,
+        sink: CollectingSink,
+        pass: (String, String) -> Void,
+        fail: (String, String, String) -> Bool
+    ) async -> Bool {
         do {
             let initialize: JSONValue = [
                 "jsonrpc": "2.0", "id": "doctor-1", "method": "initialize",
@@ -143,7 +155,7 @@ public struct Doctor: Sendable {
                     "clientInfo": ["name": "mcp-bridge doctor", "version": .string(BridgeVersion.current)],
                 ],
             ]
-            try await connection.send(try Self.message(initialize))
+            try await connection.send(try message(initialize))
             guard let answer = sink.last, let result = answer["result"] else {
                 return fail(
                     "initialize",
@@ -153,8 +165,8 @@ public struct Doctor: Sendable {
             }
             let server = result["serverInfo"]?["name"]?.stringValue ?? "?"
             pass("initialize", "\(server), protocol \(result["protocolVersion"]?.stringValue ?? "?")")
-            try await connection.send(try Self.message(["jsonrpc": "2.0", "method": "notifications/initialized"]))
-            try await connection.send(try Self.message(["jsonrpc": "2.0", "id": "doctor-2", "method": "tools/list"]))
+            try await connection.send(try message(["jsonrpc": "2.0", "method": "notifications/initialized"]))
+            try await connection.send(try message(["jsonrpc": "2.0", "id": "doctor-2", "method": "tools/list"]))
             guard let tools = sink.last?["result"]?["tools"]?.arrayValue else {
                 return fail(
                     "tools/list",

@@ -6,7 +6,8 @@ public enum HeaderParser {
     /// config files (and out of `ps`).
     public static func parse(_ text: String, environment: [String: String]) throws(BridgeError) -> HeaderField {
         guard let colon = text.firstIndex(of: ":") else {
-            throw .configuration("--header \"\(text.prefix(40))\" needs the form \"Name: value\"")
+            // The text is not echoed: it may be a credential missing its colon.
+            throw .configuration("a --header (or header-file line) has no colon; the form is \"Name: value\"")
         }
         let name = text[..<colon].trimmingCharacters(in: .whitespaces)
         let rawValue = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)

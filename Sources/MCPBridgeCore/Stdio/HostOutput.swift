@@ -8,7 +8,7 @@ import NIOConcurrencyHelpers
 /// the host reads slowly.
 public final class HostOutput: Sendable {
     private let fileDescriptor: Int32
-    private let lock = NIOLock()
+    /// Held for the whole write; `true` once the host has closed its end.
     private let broken = NIOLockedValueBox(false)
 
     public init(fileDescriptor: Int32 = STDOUT_FILENO) {
@@ -25,8 +25,8 @@ public final class HostOutput: Sendable {
             line = message
         }
         line.append(0x0A)
-        self.lock.withLock {
-            guard !self.broken.withLockedValue({ $0 }) else { return }
+        self.broken.withLockedValue { broken in
+            guard !broken else { return }
             line.withUnsafeBytes { buffer in
                 var offset = 0
                 while offset < buffer.count {
@@ -38,7 +38,7 @@ public final class HostOutput: Sendable {
                     if written < 0 {
                         if errno == EINTR || errno == EAGAIN { continue }
                         // The host closed its end (EPIPE): nothing more can reach it.
-                        self.broken.withLockedValue { $0 = true }
+                        broken = true
                         return
                     }
                     offset += written
@@ -46,5 +46,4 @@ public final class HostOutput: Sendable {
             }
         }
     }
-
 }

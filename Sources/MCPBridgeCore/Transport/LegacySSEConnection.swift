@@ -16,12 +16,12 @@ public final class LegacySSEConnection: ServerConnection {
     let output: any ServerMessageSink
     let logger: Logger
     private let state = NIOLockedValueBox(State())
-    private let connecting = ConnectGate()
+    private let connecting = SingleFlight()
 
     struct State: Sendable {
         var endpoint: URL?
         var reader: Task<Void, Never>?
-        var pending: [JSONRPCID: CheckedContinuation<Void, any Error>] = [:]
+        var pending: [JSONRPCID: AnswerSlot] = [:]
         var initialize: HostMessage?
         var initialized: HostMessage?
         var closed = false
@@ -138,10 +138,8 @@ public final class LegacySSEConnection: ServerConnection {
             defer { state.pending = [:] }
             return state.pending
         }
-        for continuation in pending.values {
-            continuation.resume(
-                throwing: BridgeError.connectionLost("the server closed the SSE stream before answering")
-            )
+        for slot in pending.values {
+            slot.complete(.failure(BridgeError.connectionLost("the server closed the SSE stream before answering")))
         }
     }
 
@@ -164,7 +162,7 @@ public final class LegacySSEConnection: ServerConnection {
         if let waiter {
             // Answers to the bridge's own replayed initialize carry a bridge id and stay here.
             if !Self.isBridgeID(id) { self.output.deliver(data) }
-            waiter.resume()
+            waiter.complete(.success(()))
         } else {
             self.output.deliver(data)
         }
@@ -208,42 +206,35 @@ public final class LegacySSEConnection: ServerConnection {
             }
             return
         }
-        let prepared = request
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let streamOpen = self.state.withLockedValue { state -> Bool in
-                // Registered under the same lock the reader drains with, so no answer can be missed.
-                guard state.endpoint != nil else { return false }
-                state.pending[id] = continuation
-                return true
-            }
-            guard streamOpen else {
-                continuation.resume(throwing: BridgeError.connectionLost("the SSE stream closed"))
-                return
-            }
-            let timeout = self.http.settings.timeout
-            Task {
-                do {
-                    let response = try await self.http.execute(prepared)
-                    let body = try? await self.http.collect(response, limit: 1 << 16)
-                    if !(200..<300).contains(response.status.code) {
-                        self.fail(
-                            id,
-                            BridgeError.httpStatus(Int(response.status.code), StreamableHTTPConnection.snippet(body))
-                        )
-                        return
-                    }
-                    // The answer comes on the stream; give up on it after the timeout.
-                    try await Task.sleep(nanoseconds: UInt64(timeout.nanoseconds))
-                    self.fail(id, BridgeError.timeout("no answer on the SSE stream"))
-                } catch {
-                    self.fail(id, error)
-                }
-            }
+        // Registered under the same lock the reader drains with, so no answer can be missed.
+        let slot = AnswerSlot()
+        let streamOpen = self.state.withLockedValue { state -> Bool in
+            guard state.endpoint != nil else { return false }
+            state.pending[id] = slot
+            return true
         }
-    }
-
-    private func fail(_ id: JSONRPCID, _ error: any Error) {
-        self.state.withLockedValue { $0.pending.removeValue(forKey: id) }?.resume(throwing: error)
+        guard streamOpen else { throw BridgeError.connectionLost("the SSE stream closed") }
+        do {
+            let response = try await self.http.execute(request)
+            let body = try? await self.http.collect(response, limit: 1 << 16)
+            guard (200..<300).contains(response.status.code) else {
+                throw BridgeError.httpStatus(Int(response.status.code), StreamableHTTPConnection.snippet(body))
+            }
+            // The answer comes on the stream; give up on it after the timeout.
+            let timeout = self.http.settings.timeout
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await slot.wait() }
+                group.addTask {
+                    try await Task.sleep(nanoseconds: UInt64(timeout.nanoseconds))
+                    throw BridgeError.timeout("no answer on the SSE stream")
+                }
+                defer { group.cancelAll() }
+                try await group.next()
+            }
+        } catch {
+            self.state.withLockedValue { _ = $0.pending.removeValue(forKey: id) }
+            throw error
+        }
     }
 
     private func addHeaders(to request: inout HTTPClientRequest, authorization: String?) {
@@ -265,18 +256,37 @@ public final class LegacySSEConnection: ServerConnection {
     }
 }
 
-/// Lets one task connect while others wait for it.
-actor ConnectGate {
-    private var running: Task<Void, any Error>?
+/// Where the answer to one request sent over the legacy transport lands; it may arrive (on the stream) before
+/// anyone waits for it (the POST is still returning).
+final class AnswerSlot: Sendable {
+    private struct State {
+        var outcome: Result<Void, any Error>?
+        var waiter: CheckedContinuation<Void, any Error>?
+    }
 
-    func run(_ work: @escaping @Sendable () async throws -> Void) async throws {
-        if let running {
-            try await running.value
-            return
+    private let state = NIOLockedValueBox(State())
+
+    func complete(_ outcome: Result<Void, any Error>) {
+        let waiter = self.state.withLockedValue { state -> CheckedContinuation<Void, any Error>? in
+            guard state.outcome == nil else { return nil }
+            state.outcome = outcome
+            defer { state.waiter = nil }
+            return state.waiter
         }
-        let task = Task { try await work() }
-        self.running = task
-        defer { self.running = nil }
-        try await task.value
+        waiter?.resume(with: outcome)
+    }
+
+    func wait() async throws {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let ready = self.state.withLockedValue { state -> Result<Void, any Error>? in
+                    if state.outcome == nil { state.waiter = continuation }
+                    return state.outcome
+                }
+                if let ready { continuation.resume(with: ready) }
+            }
+        } onCancel: {
+            self.complete(.failure(CancellationError()))
+        }
     }
 }

@@ -35,7 +35,7 @@ public final class StreamableHTTPConnection: ServerConnection {
     /// Largest JSON answer accepted.
     let maxMessageBytes: Int
     private let state = NIOLockedValueBox(SessionState())
-    private let reinitializer = Reinitializer()
+    private let reinitializing = SingleFlight()
 
     struct SessionState: Sendable {
         var sessionID: String?
@@ -92,7 +92,7 @@ public final class StreamableHTTPConnection: ServerConnection {
         guard let sessionID else { return }
         var request = HTTPClientRequest(url: self.url.absoluteString)
         request.method = .DELETE
-        try? await self.addCommonHeaders(
+        self.addCommonHeaders(
             to: &request,
             sessionID: sessionID,
             version: self.state.withLockedValue { $0.negotiatedVersion }
@@ -118,7 +118,7 @@ public final class StreamableHTTPConnection: ServerConnection {
             let (sessionID, version) = self.state.withLockedValue { ($0.sessionID, $0.negotiatedVersion) }
             var request = HTTPClientRequest(url: self.url.absoluteString)
             request.method = .POST
-            try await self.addCommonHeaders(
+            self.addCommonHeaders(
                 to: &request,
                 sessionID: sessionID,
                 version: message.modernProtocolVersion ?? version
@@ -155,7 +155,7 @@ public final class StreamableHTTPConnection: ServerConnection {
                     authorization = try await provider.insufficientScope(challenge: challenge, sentToken: sent)
                     continue
                 }
-                if let body, try self.relayErrorAnswer(body, for: message, sink: sink) { return }
+                if let body, self.relayErrorAnswer(body, for: message, sink: sink) { return }
                 throw BridgeError.httpStatus(403, challenge?.error ?? Self.snippet(body))
             case 404 where sessionID != nil && !retriedSession && message.method != MCPMethod.initialize:
                 // The server ended the session (restart, expiry): MUST start a new one and retry.
@@ -165,7 +165,8 @@ public final class StreamableHTTPConnection: ServerConnection {
                     "The server lost the session; initializing again",
                     metadata: ["session": "\(sessionID!)"]
                 )
-                try await self.reinitializer.run(lost: sessionID!) { try await self.reinitialize(lost: sessionID!) }
+                // Concurrent requests that saw the same 404 share one recovery; a later one finds the session replaced.
+                try await self.reinitializing.run { try await self.reinitialize(lost: sessionID!) }
                 continue
             case 200..<300:
                 if message.method == MCPMethod.initialize,
@@ -178,7 +179,7 @@ public final class StreamableHTTPConnection: ServerConnection {
                 return
             default:
                 let body = try await self.http.collect(response, limit: self.maxMessageBytes)
-                if try self.relayErrorAnswer(body, for: message, sink: sink) { return }
+                if self.relayErrorAnswer(body, for: message, sink: sink) { return }
                 let first = self.state.withLockedValue { !$0.answeredOnce }
                 if self.fallback == .allowed, first, [400, 404, 405].contains(status) {
                     throw LegacyServerSuspected(status: status)
@@ -190,8 +191,7 @@ public final class StreamableHTTPConnection: ServerConnection {
 
     /// Relays a JSON-RPC error body sent with an HTTP error status (2026-07-28 sends 400/-32020, 404/-32601
     /// this way). Returns whether it was one.
-    private func relayErrorAnswer(_ body: [UInt8], for message: HostMessage, sink: any ServerMessageSink) throws -> Bool
-    {
+    private func relayErrorAnswer(_ body: [UInt8], for message: HostMessage, sink: any ServerMessageSink) -> Bool {
         guard !body.isEmpty, let parsed = try? JSONRPCMessage(parsing: body), case .errorResponse(let error) = parsed
         else {
             return false
@@ -315,15 +315,7 @@ public final class StreamableHTTPConnection: ServerConnection {
             }
             resumptions += 1
             try await Task.sleep(nanoseconds: UInt64(min(parser.retry ?? 1000, 30_000)) * 1_000_000)
-            var resume = HTTPClientRequest(url: self.url.absoluteString)
-            let (sessionID, version) = self.state.withLockedValue { ($0.sessionID, $0.negotiatedVersion) }
-            try await self.addCommonHeaders(to: &resume, sessionID: sessionID, version: version)
-            if let authorization = try await self.authorizer.authorization() {
-                resume.headers.replaceOrAdd(name: "Authorization", value: authorization)
-            }
-            resume.headers.replaceOrAdd(name: "Accept", value: "text/event-stream")
-            resume.headers.add(name: MCPHeader.lastEventID, value: lastEventID)
-            current = try await self.http.execute(resume)
+            current = try await self.http.execute(try await self.streamRequest(lastEventID: lastEventID))
             guard current.status == .ok, current.mediaType == "text/event-stream" else {
                 _ = try? await self.http.collect(current, limit: 1 << 16)
                 throw BridgeError.connectionLost(
@@ -369,11 +361,24 @@ public final class StreamableHTTPConnection: ServerConnection {
 
     // MARK: - Headers
 
+    /// A GET for an event stream: the server-initiated stream, or the resumption of a broken response stream.
+    private func streamRequest(lastEventID: String?) async throws -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: self.url.absoluteString)
+        let (sessionID, version) = self.state.withLockedValue { ($0.sessionID, $0.negotiatedVersion) }
+        self.addCommonHeaders(to: &request, sessionID: sessionID, version: version)
+        if let authorization = try await self.authorizer.authorization() {
+            request.headers.replaceOrAdd(name: "Authorization", value: authorization)
+        }
+        request.headers.replaceOrAdd(name: "Accept", value: "text/event-stream")
+        if let lastEventID { request.headers.add(name: MCPHeader.lastEventID, value: lastEventID) }
+        return request
+    }
+
     private func addCommonHeaders(
         to request: inout HTTPClientRequest,
         sessionID: String?,
         version: String?
-    ) async throws {
+    ) {
         request.headers.add(name: "User-Agent", value: "mcp-bridge/\(BridgeVersion.current)")
         for header in self.headers { request.headers.add(name: header.name, value: header.value) }
         if let sessionID { request.headers.add(name: MCPHeader.sessionID, value: sessionID) }
@@ -448,14 +453,8 @@ public final class StreamableHTTPConnection: ServerConnection {
         var failures = 0
         while !Task.isCancelled, failures < 5 {
             do {
-                var request = HTTPClientRequest(url: self.url.absoluteString)
-                let (sessionID, version) = self.state.withLockedValue { ($0.sessionID, $0.negotiatedVersion) }
-                try await self.addCommonHeaders(to: &request, sessionID: sessionID, version: version)
-                if let authorization = try await self.authorizer.authorization() {
-                    request.headers.replaceOrAdd(name: "Authorization", value: authorization)
-                }
-                request.headers.replaceOrAdd(name: "Accept", value: "text/event-stream")
-                if let last = parser.lastEventID { request.headers.add(name: MCPHeader.lastEventID, value: last) }
+                let sessionID = self.sessionID
+                let request = try await self.streamRequest(lastEventID: parser.lastEventID)
                 let response = try await self.http.client.execute(request, deadline: .distantFuture, logger: nil)
                 guard response.status == .ok, response.mediaType == "text/event-stream" else {
                     _ = try? await response.body.collect(upTo: 1 << 16)
@@ -495,22 +494,5 @@ public final class StreamableHTTPConnection: ServerConnection {
         let text = String(decoding: body.prefix(200), as: UTF8.self)
             .filter { !$0.isNewline }
         return text
-    }
-}
-
-/// Runs one session recovery at a time; callers that saw the same lost session wait for it instead of
-/// starting their own.
-actor Reinitializer {
-    private var running: (session: String, task: Task<Void, any Error>)?
-
-    func run(lost: String, _ work: @escaping @Sendable () async throws -> Void) async throws {
-        if let running, running.session == lost {
-            try await running.task.value
-            return
-        }
-        let task = Task { try await work() }
-        self.running = (lost, task)
-        defer { if self.running?.session == lost { self.running = nil } }
-        try await task.value
     }
 }
