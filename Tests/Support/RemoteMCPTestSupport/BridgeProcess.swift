@@ -124,8 +124,9 @@ public final class HelperProcess: Sendable {
         await self.exit.wait()
     }
 
+    /// Killed, not asked: uvicorn's graceful stop waits for open event streams, which a test may leave open.
     deinit {
-        if self.process.isRunning { self.process.terminate() }
+        if self.process.isRunning { kill(self.process.processIdentifier, SIGKILL) }
     }
 
     struct HelperDidNotStart: Error, CustomStringConvertible {

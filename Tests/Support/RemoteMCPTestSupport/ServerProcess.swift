@@ -61,6 +61,11 @@ public final class ServerProcess: Sendable {
         await self.exit.wait()
     }
 
+    /// A server a test did not stop is killed when the test lets go of it, so no test leaves a process behind.
+    deinit {
+        if self.process.isRunning { kill(self.process.processIdentifier, SIGKILL) }
+    }
+
     struct ServerDidNotStart: Error, CustomStringConvertible {
         let stderr: String
         var description: String { "mcp-server exited before its ready line; stderr:\n\(self.stderr)" }
