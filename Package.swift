@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "MCPServerSQLite", targets: ["MCPServerSQLite"]),
         .library(name: "MCPBridgeCore", targets: ["MCPBridgeCore"]),
         .library(name: "MCPServerDynamoDB", targets: ["MCPServerDynamoDB"]),
+        .library(name: "MCPServerLambda", targets: ["MCPServerLambda"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
@@ -67,7 +68,10 @@ let package = Package(
                 "MCPServerCore",
                 "MCPServerSQLite",
                 "MCPServerDynamoDB",
+                "MCPServerLambda",
                 "MCPWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -84,6 +88,22 @@ let package = Package(
                 "MCPServerCore",
                 "MCPWire",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The Lambda host: Runtime API client, API Gateway / Function URL events, EMF metrics. No AWS SDK exists
+        // in our mirror, so this is ours, modelled on swift-aws-lambda-runtime and hummingbird-lambda.
+        .target(
+            name: "MCPServerLambda",
+            dependencies: [
+                "MCPServerCore",
+                "MCPWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -166,6 +186,10 @@ let package = Package(
             name: "MCPServerTests",
             dependencies: [
                 "MCPServer",
+                "MCPServerDynamoDB",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 "RemoteMCPTestSupport",
                 "MCPServerCore",
                 "MCPWire",
@@ -174,6 +198,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            exclude: ["Lambda/Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -189,6 +214,18 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MCPServerLambdaTests",
+            dependencies: [
+                "MCPServerLambda",
+                "MCPServerCore",
+                "MCPWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MCPServerCore
+import MCPServerDynamoDB
 
 /// The authorization flags of `serve`.
 struct AuthOptions: ParsableArguments {
@@ -34,6 +35,14 @@ struct AuthOptions: ParsableArguments {
             """
     )
     var signingKeyFile: String?
+
+    @Option(
+        help: """
+            AWS Secrets Manager secret (name or ARN) holding the signing key: a PEM, or a random string of 32+ \
+            characters the key is derived from. Read once at start. (env: MCP_SERVER_SIGNING_KEY_SECRET)
+            """
+    )
+    var signingKeySecret: String?
 
     @Option(
         help: """
@@ -86,8 +95,9 @@ struct AuthOptions: ParsableArguments {
             inline: environment["MCP_SERVER_HS256_SECRET"],
             name: "HS256 secret"
         )
-        if signingKey != nil, sharedSecret != nil {
-            throw ValidationError("give either a signing key or an HS256 secret, not both")
+        let keySecret = values.optionalString(self.signingKeySecret, env: "MCP_SERVER_SIGNING_KEY_SECRET")
+        if [signingKey != nil, sharedSecret != nil, keySecret != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give one of a signing key, a signing-key secret or an HS256 secret, not several")
         }
         if let sharedSecret, sharedSecret.utf8.count < 32 {
             throw ValidationError("the HS256 secret must be at least 32 bytes")
@@ -102,7 +112,13 @@ struct AuthOptions: ParsableArguments {
             return value
         }
         var source = KeyRing.Source.store
-        if let signingKey { source = .operatorPEM(signingKey) }
+        if let signingKey {
+            do {
+                source = try SigningKeySecret.keySource(from: signingKey)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         if let sharedSecret { source = .sharedSecret(sharedSecret) }
         return AuthSettings(
             configuration: AuthConfiguration(
@@ -114,7 +130,8 @@ struct AuthOptions: ParsableArguments {
                 tokenRequestsPerMinutePerIP: limits[1],
                 tokenRequestsPerMinutePerClient: limits[2]
             ),
-            keySource: source
+            keySource: source,
+            keySecretID: keySecret
         )
     }
 
@@ -147,13 +164,42 @@ struct AuthOptions: ParsableArguments {
         if case .sharedSecret = settings.keySource {
             logger.warning("Signing tokens with HS256: anyone holding the secret can forge tokens; prefer ES256")
         }
+        var source = settings.keySource
+        if let secretID = settings.keySecretID {
+            source = try await Self.keySource(secretID: secretID, logger: logger)
+        }
         let keyRing = try await KeyRing.load(
-            source: settings.keySource,
+            source: source,
             store: store,
             tokenLifetime: settings.configuration.tokenLifetime,
             logger: logger
         )
         return AuthorizationServer(configuration: settings.configuration, urls: urls, store: store, keyRing: keyRing)
+    }
+
+    /// Reads the signing key from Secrets Manager, with AWS's conventions for region, credentials and endpoint.
+    static func keySource(
+        secretID: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        logger: Logger
+    ) async throws -> KeyRing.Source {
+        let region = environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
+        guard let credentials = AWSCredentials.fromEnvironment(environment) else {
+            throw ValidationError("reading the signing-key secret needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+        }
+        guard let endpoint = AWSJSONClient.endpoint(for: .secretsManager, region: region, environment: environment)
+        else {
+            throw ValidationError("AWS_ENDPOINT_URL_SECRETS_MANAGER is not a URL")
+        }
+        let client = AWSJSONClient(
+            service: .secretsManager,
+            endpoint: endpoint,
+            signer: AWSSigV4Signer(credentials: credentials, region: region, service: "secretsmanager"),
+            logger: logger
+        )
+        let text = try await SecretsManagerClient(client: client).secretString(id: secretID)
+        logger.info("Read the signing key from Secrets Manager", metadata: ["secret": "\(secretID)"])
+        return try SigningKeySecret.keySource(from: text)
     }
 }
 
@@ -161,4 +207,6 @@ struct AuthOptions: ParsableArguments {
 struct AuthSettings: Sendable {
     var configuration: AuthConfiguration
     var keySource: KeyRing.Source
+    /// Secrets Manager secret to read the signing key from at start (it replaces ``keySource``).
+    var keySecretID: String?
 }

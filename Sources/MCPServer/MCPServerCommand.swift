@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MCPServerCore
 import NIOCore
 import NIOPosix
@@ -20,6 +21,17 @@ struct MCPServerCommand: AsyncParsableCommand {
         // Request handlers then run on the NIO event loops that read the sockets instead of hopping to a
         // separate thread pool for every request: fewer context switches, lower tail latency.
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // Lambda starts `bootstrap` with AWS_LAMBDA_RUNTIME_API set: run the Runtime API loop instead of a
+        // server, unless an operator command was asked for explicitly.
+        if let runtimeAPI = ProcessInfo.processInfo.environment["AWS_LAMBDA_RUNTIME_API"], !runtimeAPI.isEmpty,
+            !["clients", "keys", "dynamodb", "help", "--help", "-h", "--version"].contains(arguments.first ?? "")
+        {
+            await LambdaEntry.run(
+                runtimeAPI: runtimeAPI,
+                arguments: arguments.first == "serve" ? Array(arguments.dropFirst()) : arguments
+            )
+        }
         await Self.main(nil)
     }
 }

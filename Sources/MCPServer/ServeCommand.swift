@@ -49,15 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try self.resolve()
         let format = settings.logFormat
-        let level = settings.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler: any LogHandler =
-                format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        var logger = Logger(label: "mcp.server")
-        logger.logLevel = level
+        let logger = Self.bootstrapLogging(settings)
 
         let store: any ServerStore
         do {
@@ -94,8 +86,28 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("Stopped")
     }
 
+    /// Sets up the process-wide log backend (once) and returns the server's logger.
+    static func bootstrapLogging(_ settings: ServeSettings) -> Logger {
+        let format = settings.logFormat
+        let level = settings.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler =
+                format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "mcp.server")
+        logger.logLevel = level
+        return logger
+    }
+
     /// Flags, environment and defaults, validated.
-    func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServeSettings {
+    /// - Parameter lambda: Lambda mode: DynamoDB is the default store, and Lambda's `AWS_LAMBDA_LOG_LEVEL`
+    ///   stands in when `MCP_SERVER_LOG_LEVEL` is not set.
+    func resolve(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        lambda: Bool = false
+    ) throws -> ServeSettings {
         let values = OptionValue(environment: environment)
         let port = try values.integer(self.port, env: "MCP_SERVER_PORT", default: 8080, name: "--port")
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -114,7 +126,11 @@ struct ServeCommand: AsyncParsableCommand {
             else { throw ValidationError("--public-url must be an http(s) URL without query or fragment: \(text)") }
             publicURL = text.hasSuffix("/") ? URL(string: String(text.dropLast()))! : url
         }
-        let levelText = values.string(self.logLevel, env: "MCP_SERVER_LOG_LEVEL", default: "info")
+        let levelText = values.string(
+            self.logLevel,
+            env: "MCP_SERVER_LOG_LEVEL",
+            default: lambda ? (environment["AWS_LAMBDA_LOG_LEVEL"] ?? "info") : "info"
+        )
         guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -131,7 +147,7 @@ struct ServeCommand: AsyncParsableCommand {
                 maxBodyBytes: maxBody
             ),
             databasePath: self.store.path(environment: environment),
-            store: try self.store.choice(environment: environment),
+            store: try self.store.choice(environment: environment, defaultStore: lambda ? "dynamodb" : "sqlite"),
             logLevel: level,
             logFormat: format,
             auth: try self.auth.resolve(environment: environment)

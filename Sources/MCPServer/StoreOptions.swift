@@ -41,9 +41,13 @@ struct StoreOptions: ParsableArguments {
         )
     }
 
-    func choice(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Choice {
+    /// - Parameter defaultStore: `sqlite`, or `dynamodb` in Lambda mode.
+    func choice(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        defaultStore: String = "sqlite"
+    ) throws -> Choice {
         let values = OptionValue(environment: environment)
-        switch values.string(self.store, env: "MCP_SERVER_STORE", default: "sqlite").lowercased() {
+        switch values.string(self.store, env: "MCP_SERVER_STORE", default: defaultStore).lowercased() {
         case "sqlite":
             return .sqlite(path: self.path(environment: environment))
         case "dynamodb":
@@ -52,7 +56,7 @@ struct StoreOptions: ParsableArguments {
             guard let credentials = AWSCredentials.fromEnvironment(environment) else {
                 throw ValidationError("--store dynamodb needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
             }
-            guard let endpoint = DynamoDBClient.endpoint(region: region, environment: environment) else {
+            guard let endpoint = AWSJSONClient.endpoint(for: .dynamoDB, region: region, environment: environment) else {
                 throw ValidationError("AWS_ENDPOINT_URL_DYNAMODB is not a URL")
             }
             return .dynamodb(table: table, region: region, endpoint: endpoint, credentials: credentials)
@@ -75,11 +79,12 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
-    static func dynamoDBClient(_ choice: Choice, logger: Logger) -> DynamoDBClient {
+    static func dynamoDBClient(_ choice: Choice, logger: Logger) -> AWSJSONClient {
         guard case .dynamodb(_, let region, let endpoint, let credentials) = choice else {
             preconditionFailure("not a DynamoDB choice")
         }
-        return DynamoDBClient(
+        return AWSJSONClient(
+            service: .dynamoDB,
             endpoint: endpoint,
             signer: AWSSigV4Signer(credentials: credentials, region: region, service: "dynamodb"),
             logger: logger

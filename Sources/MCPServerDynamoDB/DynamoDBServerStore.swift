@@ -11,10 +11,10 @@ public import MCPWire
 /// items are also filtered on read, because DynamoDB deletes them lazily.
 public final class DynamoDBServerStore: ServerStore {
     public let table: String
-    let client: DynamoDBClient
+    let client: AWSJSONClient
     let logger: Logger
 
-    public init(table: String, client: DynamoDBClient, logger: Logger) {
+    public init(table: String, client: AWSJSONClient, logger: Logger) {
         self.table = table
         self.client = client
         self.logger = logger
@@ -25,7 +25,7 @@ public final class DynamoDBServerStore: ServerStore {
     // MARK: - Table
 
     /// Creates the table (on-demand billing) and turns on TTL for `expires_at`; waits until it is active.
-    public static func createTable(_ name: String, client: DynamoDBClient) async throws {
+    public static func createTable(_ name: String, client: AWSJSONClient) async throws {
         _ = try await client.call(
             "CreateTable",
             [
@@ -52,7 +52,7 @@ public final class DynamoDBServerStore: ServerStore {
     }
 
     /// Deletes the table (tests and tear-down).
-    public static func deleteTable(_ name: String, client: DynamoDBClient) async throws {
+    public static func deleteTable(_ name: String, client: AWSJSONClient) async throws {
         _ = try await client.call("DeleteTable", ["TableName": .string(name)])
     }
 
@@ -187,7 +187,7 @@ public final class DynamoDBServerStore: ServerStore {
     private func call(_ operation: String, _ body: JSONValue) async throws -> JSONValue {
         do {
             return try await self.client.call(operation, body)
-        } catch let error as DynamoDBError {
+        } catch let error as AWSServiceError {
             if error.type == "ConditionalCheckFailedException" { throw error }
             throw ServerStoreError.unavailable("\(error)")
         } catch {
@@ -201,7 +201,7 @@ public final class DynamoDBServerStore: ServerStore {
                 "PutItem",
                 ["TableName": .string(self.table), "Item": item, "ConditionExpression": .string(condition)]
             )
-        } catch let error as DynamoDBError where error.type == "ConditionalCheckFailedException" {
+        } catch let error as AWSServiceError where error.type == "ConditionalCheckFailedException" {
             throw failure
         }
     }

@@ -55,8 +55,8 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         }
     }
 
-    static func dynamoDBClient(logger: Logger) throws -> DynamoDBClient {
-        DynamoDBClient(
+    static func dynamoDBClient(logger: Logger) throws -> AWSJSONClient {
+        AWSJSONClient(
             endpoint: try #require(Self.dynamoDBEndpoint),
             signer: AWSSigV4Signer(
                 credentials: AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing"),

@@ -206,7 +206,7 @@ extension MCPDispatcher {
         case .some(.number(let token)) where token.isInteger: progressToken = .number(token)
         default: progressToken = nil
         }
-        guard let progressToken else {
+        guard let progressToken, self.streamsProgress else {
             let result = await self.runTool(handler, arguments: arguments, call: call, progressSink: nil)
             return .message(status: 200, self.response(call, result.jsonMembers, cacheable: false))
         }

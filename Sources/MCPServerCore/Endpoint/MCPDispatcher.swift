@@ -20,17 +20,22 @@ public struct MCPDispatcher: Sendable {
     public let instructions: String?
     /// How long clients may cache list results and `server/discover` (2026-07-28 `ttlMs`).
     public let cacheTTLMilliseconds: Int
+    /// Whether a tool call with a progress token may be answered as an SSE stream of progress notifications.
+    /// `false` on Lambda, whose buffered responses can only carry one JSON answer.
+    public let streamsProgress: Bool
 
     public init(
         catalog: MCPCatalog,
         serverInfo: MCPImplementation = MCPImplementation(name: "remote-mcp", version: RemoteMCP.version),
         instructions: String? = nil,
-        cacheTTLMilliseconds: Int = 300_000
+        cacheTTLMilliseconds: Int = 300_000,
+        streamsProgress: Bool = true
     ) {
         self.catalog = catalog
         self.serverInfo = serverInfo
         self.instructions = instructions
         self.cacheTTLMilliseconds = cacheTTLMilliseconds
+        self.streamsProgress = streamsProgress
     }
 
     /// Answers one POSTed body.

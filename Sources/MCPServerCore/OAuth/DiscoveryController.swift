@@ -19,7 +19,12 @@ public struct DiscoveryController: Sendable {
         var resourcePaths = [
             "/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource\(prefix)/mcp",
         ]
-        var issuerPaths = ["/.well-known/oauth-authorization-server\(prefix)"]
+        // RFC 8414 and OIDC Discovery in the three forms clients try; behind a stage-prefixed gateway only the
+        // last (path appended) reaches us, which is why it is served too.
+        var issuerPaths = [
+            "/.well-known/oauth-authorization-server\(prefix)", "/.well-known/openid-configuration\(prefix)",
+            "\(prefix)/.well-known/openid-configuration",
+        ]
         if !prefix.isEmpty {
             resourcePaths += [
                 "\(prefix)/.well-known/oauth-protected-resource", "\(prefix)/.well-known/oauth-protected-resource/mcp",

@@ -104,7 +104,7 @@ public final class LineCollector: @unchecked Sendable {
         return self.stored
     }
 
-    func append(_ line: String) {
+    public func append(_ line: String) {
         self.lock.lock()
         self.stored.append(line)
         var ready: [CheckedContinuation<String?, Never>] = []
@@ -117,7 +117,7 @@ public final class LineCollector: @unchecked Sendable {
         for continuation in ready { continuation.resume(returning: line) }
     }
 
-    func finish() {
+    public func finish() {
         self.lock.lock()
         self.finished = true
         let waiting = self.waiters

@@ -5,34 +5,71 @@ public import MCPWire
 import NIOCore
 import NIOHTTP1
 
-/// An error DynamoDB answered with (its `__type`, shortened to the exception name, and message).
-public struct DynamoDBError: Error, Sendable, CustomStringConvertible {
+/// An error an AWS service answered with (its `__type`, shortened to the exception name, and message).
+public struct AWSServiceError: Error, Sendable, CustomStringConvertible {
+    /// The service that answered, for messages (`dynamodb`, `secretsmanager`).
+    public var service: String
     public var type: String
     public var message: String
     public var status: Int
 
-    public var description: String { "DynamoDB \(self.type) (HTTP \(self.status)): \(self.message)" }
+    public var description: String { "\(self.service) \(self.type) (HTTP \(self.status)): \(self.message)" }
 
     /// Throttling and server-side failures: worth retrying after a pause.
     var isRetryable: Bool {
         self.status >= 500
             || [
                 "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
-                "InternalServerError", "ServiceUnavailable",
+                "InternalServerError", "InternalServiceError", "ServiceUnavailable",
             ].contains(self.type)
     }
 }
 
-/// A small DynamoDB client over its JSON 1.0 protocol: one signed POST per operation.
-public final class DynamoDBClient: Sendable {
+/// A small client for AWS's JSON protocols (DynamoDB, Secrets Manager): one SigV4-signed POST per operation,
+/// named by the `X-Amz-Target` header.
+public final class AWSJSONClient: Sendable {
+    /// What differs between the JSON-protocol services we call.
+    public struct Service: Sendable, Hashable {
+        /// The signing name and the host prefix (`dynamodb`, `secretsmanager`).
+        public var name: String
+        /// Prefix of `X-Amz-Target` (`DynamoDB_20120810`).
+        public var targetPrefix: String
+        /// `application/x-amz-json-1.0` or `-1.1`.
+        public var contentType: String
+        /// The service-specific endpoint override (`AWS_ENDPOINT_URL_DYNAMODB`).
+        public var endpointVariable: String
+
+        public static let dynamoDB = Service(
+            name: "dynamodb",
+            targetPrefix: "DynamoDB_20120810",
+            contentType: "application/x-amz-json-1.0",
+            endpointVariable: "AWS_ENDPOINT_URL_DYNAMODB"
+        )
+        public static let secretsManager = Service(
+            name: "secretsmanager",
+            targetPrefix: "secretsmanager",
+            contentType: "application/x-amz-json-1.1",
+            endpointVariable: "AWS_ENDPOINT_URL_SECRETS_MANAGER"
+        )
+    }
+
+    public let service: Service
     public let endpoint: URL
     let signer: AWSSigV4Signer
     let http: HTTPClient
     let logger: Logger
     let maxAttempts: Int
 
-    public init(endpoint: URL, signer: AWSSigV4Signer, http: HTTPClient = .shared, logger: Logger, maxAttempts: Int = 5)
-    {
+    /// - Parameter signer: signs for `service.name` in the endpoint's region.
+    public init(
+        service: Service = .dynamoDB,
+        endpoint: URL,
+        signer: AWSSigV4Signer,
+        http: HTTPClient = .shared,
+        logger: Logger,
+        maxAttempts: Int = 5
+    ) {
+        self.service = service
         self.endpoint = endpoint
         self.signer = signer
         self.http = http
@@ -40,13 +77,17 @@ public final class DynamoDBClient: Sendable {
         self.maxAttempts = maxAttempts
     }
 
-    /// The endpoint for `region`, honouring `AWS_ENDPOINT_URL_DYNAMODB` and then `AWS_ENDPOINT_URL` (the standard
-    /// overrides, for local DynamoDB-compatible servers).
-    public static func endpoint(region: String, environment: [String: String]) -> URL? {
-        for name in ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"] {
+    /// The endpoint of `service` in `region`, honouring the service's own override (`AWS_ENDPOINT_URL_DYNAMODB`)
+    /// and then `AWS_ENDPOINT_URL`: the standard variables, used for local AWS-compatible servers.
+    public static func endpoint(
+        for service: Service = .dynamoDB,
+        region: String,
+        environment: [String: String]
+    ) -> URL? {
+        for name in [service.endpointVariable, "AWS_ENDPOINT_URL"] {
             if let value = environment[name], !value.isEmpty { return URL(string: value) }
         }
-        return URL(string: "https://dynamodb.\(region).amazonaws.com")
+        return URL(string: "https://\(service.name).\(region).amazonaws.com")
     }
 
     /// Calls `operation` (for example `PutItem`) with `body`; retries throttling, 5xx and connection failures
@@ -59,8 +100,8 @@ public final class DynamoDBClient: Sendable {
             do {
                 return try await self.send(operation, payload)
             } catch {
-                // DynamoDB's own refusals are final unless they are throttling or 5xx; transport failures retry.
-                let retryable = (error as? DynamoDBError)?.isRetryable ?? !(error is CancellationError)
+                // The service's own refusals are final unless they are throttling or 5xx; transport failures retry.
+                let retryable = (error as? AWSServiceError)?.isRetryable ?? !(error is CancellationError)
                 guard retryable, attempt < self.maxAttempts else { throw error }
                 try await self.pause(attempt, operation: operation, reason: "\(error)")
             }
@@ -72,8 +113,11 @@ public final class DynamoDBClient: Sendable {
         let ceiling = min(50.0 * pow(2.0, Double(attempt - 1)), 2000.0)
         let delay = Double.random(in: 0...ceiling)
         self.logger.debug(
-            "Retrying DynamoDB call",
-            metadata: ["operation": "\(operation)", "reason": "\(reason)", "delay_ms": "\(Int(delay))"]
+            "Retrying AWS call",
+            metadata: [
+                "aws.service": "\(self.service.name)", "operation": "\(operation)", "reason": "\(reason)",
+                "delay_ms": "\(Int(delay))",
+            ]
         )
         try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000))
     }
@@ -81,10 +125,10 @@ public final class DynamoDBClient: Sendable {
     private func send(_ operation: String, _ payload: [UInt8]) async throws -> JSONValue {
         var host = self.endpoint.host ?? ""
         if let port = self.endpoint.port { host += ":\(port)" }
-        let target = "DynamoDB_20120810.\(operation)"
+        let target = "\(self.service.targetPrefix).\(operation)"
         let path = self.endpoint.path.isEmpty ? "/" : self.endpoint.path
         let headers: [(name: String, value: String)] = [
-            ("Host", host), ("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", target),
+            ("Host", host), ("Content-Type", self.service.contentType), ("X-Amz-Target", target),
         ]
         var request = HTTPClientRequest(url: self.endpoint.absoluteString)
         request.method = .POST
@@ -108,7 +152,12 @@ public final class DynamoDBClient: Sendable {
                     String.init
                 ) ?? ""
             let message = json["message"]?.stringValue ?? json["Message"]?.stringValue ?? ""
-            throw DynamoDBError(type: type, message: message, status: Int(response.status.code))
+            throw AWSServiceError(
+                service: self.service.name,
+                type: type,
+                message: message,
+                status: Int(response.status.code)
+            )
         }
         return json
     }
