@@ -211,7 +211,15 @@ public final class DynamoDBServerStore: ServerStore {
             "GetItem",
             ["TableName": .string(self.table), "Key": ["pk": Self.s(pk), "sk": Self.s(sk)], "ConsistentRead": true]
         )
-        return answer["Item"]
+        // Not `flatMap { … ? nil : $0 }`: JSONValue is nil-literal convertible, so that `nil` would be `.null`.
+        guard let item = answer["Item"], !Self.isExpired(item) else { return nil }
+        return item
+    }
+
+    /// TTL deletion is lazy (typically within days), so an item past its `expires_at` is treated as gone.
+    static func isExpired(_ item: JSONValue, now: Date = Date()) -> Bool {
+        guard let expiry = item["expires_at"]?["N"]?.stringValue.flatMap(Double.init) else { return false }
+        return expiry <= now.timeIntervalSince1970
     }
 
     private func delete(pk: String, sk: String) async throws -> Bool {
@@ -232,7 +240,7 @@ public final class DynamoDBServerStore: ServerStore {
             ]
             if let start { body["ExclusiveStartKey"] = start }
             let page = try await self.call("Query", .object(body))
-            items += page["Items"]?.arrayValue ?? []
+            items += (page["Items"]?.arrayValue ?? []).filter { !Self.isExpired($0) }
             start = page["LastEvaluatedKey"]
         } while start != nil
         return items

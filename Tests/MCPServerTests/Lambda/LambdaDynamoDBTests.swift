@@ -1,0 +1,118 @@
+import Foundation
+import Logging
+import MCPServerDynamoDB
+import MCPWire
+import RemoteMCPTestSupport
+import Testing
+
+/// Lambda mode as deployed: DynamoDB by default and the signing key from Secrets Manager, both on moto_server
+/// (started by scripts/test.sh); two function instances share the table and the key.
+@Suite(
+    "mcp-server on Lambda with DynamoDB and Secrets Manager",
+    .enabled(
+        if: ProcessInfo.processInfo.environment["REMOTE_MCP_DYNAMODB_ENDPOINT"] != nil,
+        "run scripts/test.sh (it starts moto_server)"
+    ),
+    .timeLimit(.minutes(2))
+)
+struct LambdaDynamoDBTests {
+    @Test("a token issued by one instance works at another; the key comes from Secrets Manager")
+    func twoInstancesShareKeyAndTable() async throws {
+        let endpoint = try #require(ProcessInfo.processInfo.environment["REMOTE_MCP_DYNAMODB_ENDPOINT"])
+        let table = "lambda-\(UUID().uuidString.prefix(8))"
+        let secretName = "mcp-signing-key-\(UUID().uuidString.prefix(8))"
+        let credentials = AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing")
+        let logger = Logger(label: "test")
+        let dynamo = AWSJSONClient(
+            service: .dynamoDB,
+            endpoint: URL(string: endpoint)!,
+            signer: AWSSigV4Signer(credentials: credentials, region: "us-east-1", service: "dynamodb"),
+            logger: logger
+        )
+        try await DynamoDBServerStore.createTable(table, client: dynamo)
+        let secrets = AWSJSONClient(
+            service: .secretsManager,
+            endpoint: URL(string: endpoint)!,
+            signer: AWSSigV4Signer(credentials: credentials, region: "us-east-1", service: "secretsmanager"),
+            logger: logger
+        )
+        let created = try await secrets.call(
+            "CreateSecret",
+            ["Name": .string(secretName), "SecretString": .string(LambdaHostTests.keySeed)]
+        )
+        let arn = try #require(created["ARN"]?.stringValue)
+
+        let environment = [
+            "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "session", "AWS_REGION": "us-east-1", "MCP_SERVER_DYNAMODB_TABLE": table,
+            "MCP_SERVER_SIGNING_KEY_SECRET": arn,
+        ]
+        let runtimeA = try await LocalLambdaRuntimeAPI()
+        let runtimeB = try await LocalLambdaRuntimeAPI()
+        let instanceA = try LambdaProcess(runtime: runtimeA, environment: environment)
+        let instanceB = try LambdaProcess(runtime: runtimeB, environment: environment)
+
+        let registration = try LambdaResponse(
+            await runtimeA.invoke(
+                json: LambdaEvents.httpAPI("POST", "/dcr", body: #"{"client_name":"two instances"}"#)
+            ).result
+        )
+        #expect(registration.status == 201, "\(registration.body)")
+        let clientID = try #require(registration.json["client_id"] as? String)
+        let secret = try #require(registration.json["client_secret"] as? String)
+        let basic = Data("\(clientID):\(secret)".utf8).base64EncodedString()
+        // The token from instance B (the client was registered at A: the table is shared).
+        let token = try LambdaResponse(
+            await runtimeB.invoke(
+                json: LambdaEvents.restAPI(
+                    "POST",
+                    "/token",
+                    body: "grant_type=client_credentials",
+                    headers: ["Authorization": ["Basic \(basic)"]]
+                )
+            ).result
+        )
+        #expect(token.status == 200, "\(token.body)")
+        let accessToken = try #require(token.json["access_token"] as? String)
+        // Used at instance A (the key is the same: both read it from the secret).
+        let list = try LambdaResponse(
+            await runtimeA.invoke(
+                json: LambdaEvents.httpAPI(
+                    "POST",
+                    "/mcp",
+                    body: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#,
+                    headers: ["authorization": "Bearer \(accessToken)", "mcp-protocol-version": "2025-06-18"]
+                )
+            ).result
+        )
+        #expect(list.status == 200, "\(list.body)")
+        let jwksA = try LambdaResponse(await runtimeA.invoke(json: LambdaEvents.httpAPI("GET", "/jwks.json")).result)
+        let jwksB = try LambdaResponse(await runtimeB.invoke(json: LambdaEvents.httpAPI("GET", "/jwks.json")).result)
+        #expect(jwksA.body == jwksB.body)
+        for instance in [instanceA, instanceB] {
+            #expect(instance.logs.lines.contains { $0.contains("Read the signing key from Secrets Manager") })
+            #expect(!instance.logs.lines.contains { $0.contains(LambdaHostTests.keySeed) })
+        }
+        try await DynamoDBServerStore.deleteTable(table, client: dynamo)
+    }
+
+    @Test("a missing secret is a start-up failure reported to init/error")
+    func missingSecret() async throws {
+        let endpoint = try #require(ProcessInfo.processInfo.environment["REMOTE_MCP_DYNAMODB_ENDPOINT"])
+        let runtime = try await LocalLambdaRuntimeAPI()
+        let function = try LambdaProcess(
+            runtime: runtime,
+            environment: [
+                "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_REGION": "us-east-1", "MCP_SERVER_SIGNING_KEY_SECRET": "no-such-secret",
+            ]
+        )
+        let failure = await runtime.initError()
+        #expect(failure.json["errorType"] as? String == "Runtime.InitError")
+        #expect(
+            (failure.json["errorMessage"] as? String)?.contains("ResourceNotFoundException") == true,
+            "\(failure.json)"
+        )
+        #expect(await function.waitForExit() == 1)
+    }
+}
