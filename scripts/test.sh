@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite. A fresh Debian machine needs only the Swift toolchain and python3:
-# this installs the rest (a venv with the pinned Python MCP SDK) and runs every test.
+# this installs the rest (venvs with the pinned Python MCP SDK and moto_server, which brings cfn-lint; binutils),
+# builds the Lambda artifact and runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/format.sh --check
@@ -23,5 +24,10 @@ for _ in range(300):
 sys.exit("moto_server did not start; see .build/moto_server.log")
 PY
 export REMOTE_MCP_DYNAMODB_ENDPOINT="http://127.0.0.1:$moto_port"
+# The Lambda artifact: a release build with the loader and C libraries it needs, checked by package.sh itself
+# and run by the tests from the unzipped artifact.
+command -v objdump >/dev/null || { apt-get update -qq && apt-get install -y -qq binutils >/dev/null; }
+server/package.sh
+export REMOTE_MCP_LAMBDA_PACKAGE="$PWD/server/dist/mcp-server.zip"
 swift build --build-tests
 swift test --disable-xctest

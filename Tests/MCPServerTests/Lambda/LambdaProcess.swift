@@ -11,13 +11,25 @@ final class LambdaProcess: Sendable {
     let metrics = LineCollector()
     private let exited: AsyncStream<Int32>
 
-    init(runtime: LocalLambdaRuntimeAPI, environment: [String: String], executable: URL? = nil) throws {
+    /// - Parameter inheritEnvironment: `false` starts it with only the variables Lambda sets and `environment`.
+    init(
+        runtime: LocalLambdaRuntimeAPI,
+        environment: [String: String],
+        executable: URL? = nil,
+        inheritEnvironment: Bool = true
+    ) throws {
         let process = Process()
         process.executableURL = try executable ?? BuiltProduct.url(named: "mcp-server")
         process.arguments = []
-        var env = ProcessInfo.processInfo.environment.filter {
-            !$0.key.hasPrefix("MCP_SERVER_") && !$0.key.hasPrefix("AWS_")
-        }
+        var env =
+            inheritEnvironment
+            ? ProcessInfo.processInfo.environment.filter {
+                !$0.key.hasPrefix("MCP_SERVER_") && !$0.key.hasPrefix("AWS_")
+            }
+            : [
+                "PATH": "/usr/bin:/bin",
+                "LAMBDA_TASK_ROOT": executable?.deletingLastPathComponent().path ?? "/var/task",
+            ]
         env["AWS_LAMBDA_RUNTIME_API"] = runtime.endpoint
         env["AWS_LAMBDA_FUNCTION_NAME"] = "mcp-server-test"
         env.merge(environment) { _, new in new }
