@@ -74,10 +74,7 @@ public struct LambdaHTTPRequest: Sendable {
                 stageInPath = true
             }
         }
-        var headers: [(name: String, value: String)] = []
-        for (name, value) in (json["headers"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
-            if let value = value.stringValue { headers.append((name, value)) }
-        }
+        var headers = Self.pairs(multi: nil, single: json["headers"])
         // Payload 2.0 moves cookies out of the headers into their own array.
         let cookies = (json["cookies"]?.arrayValue ?? []).compactMap(\.stringValue)
         if !cookies.isEmpty {
@@ -102,31 +99,9 @@ public struct LambdaHTTPRequest: Sendable {
 
     private init(version1 json: JSONValue, context: JSONValue) throws(LambdaFunctionError) {
         let method = json["httpMethod"]?.stringValue ?? "GET"
-        var headers: [(name: String, value: String)] = []
-        if let multi = json["multiValueHeaders"]?.objectValue, !multi.isEmpty {
-            for (name, values) in multi.sorted(by: { $0.key < $1.key }) {
-                for value in values.arrayValue ?? [] {
-                    if let value = value.stringValue { headers.append((name, value)) }
-                }
-            }
-        } else {
-            for (name, value) in (json["headers"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
-                if let value = value.stringValue { headers.append((name, value)) }
-            }
-        }
+        let headers = Self.pairs(multi: json["multiValueHeaders"], single: json["headers"])
         // Payload 1.0 hands the query over decoded; put it back together for the router.
-        var pairs: [(String, String)] = []
-        if let multi = json["multiValueQueryStringParameters"]?.objectValue, !multi.isEmpty {
-            for (name, values) in multi.sorted(by: { $0.key < $1.key }) {
-                for value in values.arrayValue ?? [] {
-                    if let value = value.stringValue { pairs.append((name, value)) }
-                }
-            }
-        } else {
-            for (name, value) in (json["queryStringParameters"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
-                if let value = value.stringValue { pairs.append((name, value)) }
-            }
-        }
+        let pairs = Self.pairs(multi: json["multiValueQueryStringParameters"], single: json["queryStringParameters"])
         let query = pairs.map { Self.queryEscaped($0.0) + "=" + Self.queryEscaped($0.1) }.joined(separator: "&")
         let stage = context["stage"]?.stringValue
         let domain = context["domainName"]?.stringValue
@@ -175,6 +150,19 @@ public struct LambdaHTTPRequest: Sendable {
 
     /// The path and query as an HTTP request target.
     public var target: String { self.query.isEmpty ? self.path : self.path + "?" + self.query }
+
+    /// Name-value pairs from payload 1.0's `multiValue…` object (which keeps repeated names) or, without it, the
+    /// single-value one; in name order, so the result does not depend on JSON object order.
+    private static func pairs(multi: JSONValue?, single: JSONValue?) -> [(name: String, value: String)] {
+        if let multi = multi?.objectValue, !multi.isEmpty {
+            return multi.sorted { $0.key < $1.key }.flatMap { name, values in
+                (values.arrayValue ?? []).compactMap(\.stringValue).map { (name, $0) }
+            }
+        }
+        return (single?.objectValue ?? [:]).sorted { $0.key < $1.key }.compactMap { name, value in
+            value.stringValue.map { (name, $0) }
+        }
+    }
 
     private static func body(_ json: JSONValue) throws(LambdaFunctionError) -> [UInt8] {
         guard let text = json["body"]?.stringValue else { return [] }
