@@ -39,7 +39,11 @@ final class LambdaProcess: Sendable {
         process.standardError = stderr
         process.standardOutput = stdout
         let (exited, continuation) = AsyncStream.makeStream(of: Int32.self)
-        process.terminationHandler = { continuation.yield($0.terminationStatus) }
+        process.terminationHandler = { process in
+            let status = process.terminationStatus
+            continuation.yield(status)
+            Task { await runtime.functionExited(status: status) }
+        }
         self.exited = exited
         try process.run()
         self.process = process

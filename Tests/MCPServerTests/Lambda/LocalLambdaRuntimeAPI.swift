@@ -112,6 +112,12 @@ final class LocalLambdaRuntimeAPI: Sendable {
         await self.state.waitForInitError()
     }
 
+    /// Called when the function's process ends: invocations waiting for an answer (and later ones) fail at once
+    /// instead of waiting for the suite's time limit.
+    func functionExited(status: Int32) async {
+        await self.state.functionExited(status: status)
+    }
+
     /// How many `next` calls have arrived so far.
     func nextCalls() async -> Int { await self.state.nextCount }
 
@@ -133,6 +139,7 @@ private actor RuntimeState {
     private var initResult: LocalLambdaRuntimeAPI.Result?
     private var initWaiters: [CheckedContinuation<LocalLambdaRuntimeAPI.Result, Never>] = []
     private(set) var nextCount = 0
+    private var exitStatus: Int32?
 
     func nextEvent() async -> PendingEvent {
         self.nextCount += 1
@@ -141,7 +148,8 @@ private actor RuntimeState {
     }
 
     func invoke(_ event: PendingEvent) async -> LocalLambdaRuntimeAPI.Result {
-        await withCheckedContinuation { continuation in
+        if let exitStatus { return Self.exited(exitStatus) }
+        return await withCheckedContinuation { continuation in
             self.answers[event.id] = continuation
             if self.pollers.isEmpty {
                 self.queued.append(event)
@@ -153,6 +161,19 @@ private actor RuntimeState {
 
     func finish(_ id: String, _ result: LocalLambdaRuntimeAPI.Result) {
         self.answers.removeValue(forKey: id)?.resume(returning: result)
+    }
+
+    func functionExited(status: Int32) {
+        self.exitStatus = status
+        for answer in self.answers.values { answer.resume(returning: Self.exited(status)) }
+        self.answers = [:]
+    }
+
+    private static func exited(_ status: Int32) -> LocalLambdaRuntimeAPI.Result {
+        .error(
+            type: "Test.FunctionExited",
+            body: Array(#"{"errorMessage":"the function exited with status \#(status)"}"#.utf8)
+        )
     }
 
     func initFailed(_ result: LocalLambdaRuntimeAPI.Result) {
