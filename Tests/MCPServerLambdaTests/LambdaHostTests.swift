@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+import Logging
+import MCPServerCore
+import MCPServerLambda
+import MCPWire
+import NIOCore
+import Testing
+
+/// ``LambdaHost/handle(_:coldStart:)`` in process, with a small router: the limits and failures that need a
+/// route made for them.
+@Suite("Lambda host in process")
+struct LambdaHostInProcessTests {
+    static func host(
+        urls: ServerURLs = ServerURLs(base: URL(string: "https://localhost")!)
+    ) -> LambdaHost<RouterResponder<LambdaRequestContext>> {
+        let router = Router(context: LambdaRequestContext.self)
+        router.get("/big") { _, _ -> Response in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain"],
+                body: .init(byteBuffer: ByteBuffer(repeating: 0x61, count: 7_000_000))
+            )
+        }
+        router.get("/teapot") { _, _ -> Response in throw HTTPError(.badRequest, message: "no tea") }
+        router.get("/crash") { _, _ -> Response in throw CancellationError() }
+        router.get("/ip") { _, context -> String in context.clientIPAddress ?? "none" }
+        return LambdaHost(
+            runtime: LambdaRuntimeClient(endpoint: "127.0.0.1:9"),
+            responder: router.buildResponder(),
+            urls: urls,
+            baseFromRequest: true,
+            metrics: nil,
+            logger: Logger(label: "test")
+        )
+    }
+
+    static func invocation(_ path: String) -> LambdaInvocation {
+        let event: JSONValue = [
+            "version": "2.0", "rawPath": .string(path), "rawQueryString": "",
+            "requestContext": [
+                "domainName": "u.lambda-url.us-east-1.on.aws", "stage": "$default",
+                "http": ["method": "GET", "path": .string(path), "sourceIp": "198.51.100.7"],
+            ],
+        ]
+        return LambdaInvocation(
+            requestID: "r",
+            deadlineEpochMilliseconds: Int64(Date().timeIntervalSince1970 * 1000) + 30_000,
+            traceID: nil,
+            invokedFunctionARN: nil,
+            event: ByteBuffer(bytes: event.serialized())
+        )
+    }
+
+    static func response(_ path: String) async throws -> JSONValue {
+        guard case .response(let document) = await Self.host().handle(Self.invocation(path), coldStart: false) else {
+            throw Unexpected()
+        }
+        return document
+    }
+
+    struct Unexpected: Error {}
+
+    @Test("a response over Lambda's 6 MB limit becomes a 502 that says so")
+    func oversizedResponse() async throws {
+        let document = try await Self.response("/big")
+        #expect(document["statusCode"] == 502)
+        #expect(document["body"]?.stringValue?.contains("6 MB") == true)
+    }
+
+    @Test("errors with an HTTP meaning keep it; others become a JSON 500; unknown paths 404")
+    func errors() async throws {
+        #expect(try await Self.response("/teapot")["statusCode"] == 400)
+        let crash = try await Self.response("/crash")
+        #expect(crash["statusCode"] == 500)
+        #expect(crash["headers"]?["content-type"] == "application/json")
+        #expect(try await Self.response("/nowhere")["statusCode"] == 404)
+    }
+
+    @Test("the caller's address reaches the context (rate limits key on it)")
+    func sourceIP() async throws {
+        #expect(try await Self.response("/ip")["body"] == "198.51.100.7")
+    }
+
+    @Test("the public URLs follow the event's domain")
+    func urlsFollowTheEvent() async throws {
+        let urls = ServerURLs(base: URL(string: "https://localhost")!)
+        _ = await Self.host(urls: urls).handle(Self.invocation("/ip"), coldStart: true)
+        #expect(urls.base == "https://u.lambda-url.us-east-1.on.aws")
+        #expect(urls.resource == "https://u.lambda-url.us-east-1.on.aws/mcp")
+    }
+}
