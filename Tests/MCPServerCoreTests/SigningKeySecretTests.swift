@@ -32,7 +32,7 @@ struct SigningKeySecretTests {
     @Test("a PEM is used as it is")
     func pem() async throws {
         let key = P256.Signing.PrivateKey()
-        guard case .operatorPEM(let text) = try SigningKeySecret.keySource(from: key.pemRepresentation + "\n") else {
+        guard case .operatorPEM(let text, _) = try SigningKeySecret.keySource(from: key.pemRepresentation + "\n") else {
             Issue.record("expected a PEM source")
             return
         }
@@ -40,6 +40,27 @@ struct SigningKeySecretTests {
         let jwks = try await Self.jwks(key.pemRepresentation)
         let x = key.publicKey.rawRepresentation.prefix(32)
         #expect(jwks["keys"]?.arrayValue?.first?["x"]?.stringValue == Self.base64URL(Array(x)))
+    }
+
+    @Test("rotation: JSON with current and previous keys; current signs, all are published")
+    func rotation() async throws {
+        let old = "0ldS33dFromSecretsManager0123456789abcdefXYZ"
+        let new = P256.Signing.PrivateKey().pemRepresentation
+        let oldKID = try #require(try await Self.jwks(old)["keys"]?.arrayValue?.first?["kid"])
+        let rotating = JSONValue.object(["current": .string(new), "previous": [.string(old)]]).serializedString()
+        let jwks = try await Self.jwks(rotating)
+        let kids = try #require(jwks["keys"]?.arrayValue).compactMap { $0["kid"] }
+        #expect(kids.count == 2)
+        #expect(kids.contains(oldKID))
+        guard case .operatorPEM(let signing, let previous) = try SigningKeySecret.keySource(from: rotating) else {
+            Issue.record("expected a PEM source")
+            return
+        }
+        #expect(signing == new)
+        #expect(previous.count == 1)
+        for bad in [#"{"previous":[]}"#, #"{"current":"short"}"#, #"{"current":"\#(old)","previous":"x"}"#, "{oops"] {
+            #expect(throws: SigningKeySecret.Invalid.self) { try SigningKeySecret.keySource(from: bad) }
+        }
     }
 
     @Test("short secrets are refused with the rule", arguments: ["", "short", String(repeating: "a", count: 31)])

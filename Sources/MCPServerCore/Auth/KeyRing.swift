@@ -16,7 +16,9 @@ public actor KeyRing {
     /// Where the keys come from.
     public enum Source: Sendable {
         case store
-        case operatorPEM(String)
+        /// An ES256 key the operator gives (PEM), plus keys that only verify: the previous key during a
+        /// rotation, so tokens it signed keep working until they expire.
+        case operatorPEM(String, previous: [String] = [])
         case sharedSecret(String)
     }
 
@@ -109,13 +111,19 @@ public actor KeyRing {
             self.signingKID = "hs256"
             self.verifyingKIDs = ["hs256"]
             self.publicJWKs = []
-        case .operatorPEM(let pem):
-            let key = try ES256PrivateKey(pem: pem)
-            let kid = try Self.thumbprint(of: key)
-            await collection.add(ecdsa: key, kid: JWKIdentifier(string: kid))
-            self.signingKID = kid
-            self.verifyingKIDs = [kid]
-            self.publicJWKs = [try Self.jwk(of: key, kid: kid)]
+        case .operatorPEM(let pem, let previous):
+            var kids: Set<String> = []
+            var jwks: [JSONValue] = []
+            for (index, text) in ([pem] + previous).enumerated() {
+                let key = try ES256PrivateKey(pem: text)
+                let kid = try Self.thumbprint(of: key)
+                if index == 0 { self.signingKID = kid }
+                guard kids.insert(kid).inserted else { continue }
+                await collection.add(ecdsa: key, kid: JWKIdentifier(string: kid))
+                jwks.append(try Self.jwk(of: key, kid: kid))
+            }
+            self.verifyingKIDs = kids
+            self.publicJWKs = jwks
         case .store:
             var stored = try await self.store.signingKeys()
             if !stored.contains(where: { $0.retiredAt == nil }) {

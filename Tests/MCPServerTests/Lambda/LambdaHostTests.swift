@@ -237,6 +237,67 @@ struct LambdaHostTests {
     }
 
     @Test(
+        "key rotation: an instance on {current: new, previous: [old]} accepts tokens an instance on the old key signed"
+    )
+    func keyRotationKeepsTokensValid() async throws {
+        let database = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "rotation-\(UUID().uuidString).sqlite"
+        )
+        defer { try? FileManager.default.removeItem(at: database) }
+        let newSeed = "n3wS33dFromSecretsManager0123456789abcdefXYZ"
+        let base = ["MCP_SERVER_STORE": "sqlite", "MCP_SERVER_DATABASE": database.path]
+        let oldRuntime = try await LocalLambdaRuntimeAPI()
+        let newRuntime = try await LocalLambdaRuntimeAPI()
+        let oldInstance = try LambdaProcess(
+            runtime: oldRuntime,
+            environment: base.merging(["MCP_SERVER_SIGNING_KEY": Self.keySeed]) { $1 }
+        )
+        let newInstance = try LambdaProcess(
+            runtime: newRuntime,
+            environment: base.merging([
+                "MCP_SERVER_SIGNING_KEY": #"{"current":"\#(newSeed)","previous":["\#(Self.keySeed)"]}"#
+            ]) { $1 }
+        )
+        let registration = try LambdaResponse(
+            await oldRuntime.invoke(json: LambdaEvents.httpAPI("POST", "/dcr", body: #"{"client_name":"rotation"}"#))
+                .result
+        )
+        let clientID = try #require(registration.json["client_id"] as? String)
+        let secret = try #require(registration.json["client_secret"] as? String)
+        let basic = ["Authorization": ["Basic " + Data("\(clientID):\(secret)".utf8).base64EncodedString()]]
+        func token(_ runtime: LocalLambdaRuntimeAPI) async throws -> String {
+            let answer = try LambdaResponse(
+                await runtime.invoke(
+                    json: LambdaEvents.restAPI("POST", "/token", body: "grant_type=client_credentials", headers: basic)
+                ).result
+            )
+            return try #require(answer.json["access_token"] as? String, "\(answer.body)")
+        }
+        func list(_ runtime: LocalLambdaRuntimeAPI, _ token: String) async throws -> Int {
+            try LambdaResponse(
+                await runtime.invoke(
+                    json: LambdaEvents.httpAPI(
+                        "POST",
+                        "/mcp",
+                        body: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#,
+                        headers: ["authorization": "Bearer \(token)", "mcp-protocol-version": "2025-06-18"]
+                    )
+                ).result
+            ).status
+        }
+        let oldToken = try await token(oldRuntime)
+        let newToken = try await token(newRuntime)
+        #expect(try await list(newRuntime, oldToken) == 200)
+        #expect(try await list(newRuntime, newToken) == 200)
+        // Why server/README.md's procedure first adds the new key as `previous` everywhere: an instance still on
+        // the old key alone cannot verify what the new key signed.
+        #expect(try await list(oldRuntime, newToken) == 401)
+        let jwks = try LambdaResponse(await newRuntime.invoke(json: LambdaEvents.httpAPI("GET", "/jwks.json")).result)
+        #expect((jwks.json["keys"] as? [Any])?.count == 2)
+        #expect(oldInstance.process.isRunning && newInstance.process.isRunning)
+    }
+
+    @Test(
         "start-up failures go to init/error and the process exits",
         arguments: [
             (["MCP_SERVER_STORE": "bogus", "MCP_SERVER_SIGNING_KEY": keySeed], "--store must be sqlite or dynamodb"),
