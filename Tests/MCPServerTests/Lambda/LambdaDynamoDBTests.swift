@@ -60,31 +60,14 @@ struct LambdaDynamoDBTests {
         #expect(registration.status == 201, "\(registration.body)")
         let clientID = try #require(registration.json["client_id"] as? String)
         let secret = try #require(registration.json["client_secret"] as? String)
-        let basic = Data("\(clientID):\(secret)".utf8).base64EncodedString()
         // The token from instance B (the client was registered at A: the table is shared).
         let token = try LambdaResponse(
-            await runtimeB.invoke(
-                json: LambdaEvents.restAPI(
-                    "POST",
-                    "/token",
-                    body: "grant_type=client_credentials",
-                    headers: ["Authorization": ["Basic \(basic)"]]
-                )
-            ).result
+            await runtimeB.invoke(json: LambdaEvents.tokenRequest(clientID: clientID, secret: secret)).result
         )
         #expect(token.status == 200, "\(token.body)")
         let accessToken = try #require(token.json["access_token"] as? String)
         // Used at instance A (the key is the same: both read it from the secret).
-        let list = try LambdaResponse(
-            await runtimeA.invoke(
-                json: LambdaEvents.httpAPI(
-                    "POST",
-                    "/mcp",
-                    body: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#,
-                    headers: ["authorization": "Bearer \(accessToken)", "mcp-protocol-version": "2025-06-18"]
-                )
-            ).result
-        )
+        let list = try LambdaResponse(await runtimeA.invoke(json: LambdaEvents.toolsList(token: accessToken)).result)
         #expect(list.status == 200, "\(list.body)")
         let jwksA = try LambdaResponse(await runtimeA.invoke(json: LambdaEvents.httpAPI("GET", "/jwks.json")).result)
         let jwksB = try LambdaResponse(await runtimeB.invoke(json: LambdaEvents.httpAPI("GET", "/jwks.json")).result)

@@ -264,26 +264,14 @@ struct LambdaHostTests {
         )
         let clientID = try #require(registration.json["client_id"] as? String)
         let secret = try #require(registration.json["client_secret"] as? String)
-        let basic = ["Authorization": ["Basic " + Data("\(clientID):\(secret)".utf8).base64EncodedString()]]
         func token(_ runtime: LocalLambdaRuntimeAPI) async throws -> String {
             let answer = try LambdaResponse(
-                await runtime.invoke(
-                    json: LambdaEvents.restAPI("POST", "/token", body: "grant_type=client_credentials", headers: basic)
-                ).result
+                await runtime.invoke(json: LambdaEvents.tokenRequest(clientID: clientID, secret: secret)).result
             )
             return try #require(answer.json["access_token"] as? String, "\(answer.body)")
         }
         func list(_ runtime: LocalLambdaRuntimeAPI, _ token: String) async throws -> Int {
-            try LambdaResponse(
-                await runtime.invoke(
-                    json: LambdaEvents.httpAPI(
-                        "POST",
-                        "/mcp",
-                        body: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#,
-                        headers: ["authorization": "Bearer \(token)", "mcp-protocol-version": "2025-06-18"]
-                    )
-                ).result
-            ).status
+            try LambdaResponse(await runtime.invoke(json: LambdaEvents.toolsList(token: token)).result).status
         }
         let oldToken = try await token(oldRuntime)
         let newToken = try await token(newRuntime)

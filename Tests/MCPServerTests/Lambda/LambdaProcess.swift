@@ -133,6 +133,27 @@ enum LambdaEvents {
         return event
     }
 
+    /// A payload 1.0 `POST /token` (client_credentials, HTTP Basic) for a registered client.
+    static func tokenRequest(clientID: String, secret: String) throws -> [String: Any] {
+        let basic = Data("\(clientID):\(secret)".utf8).base64EncodedString()
+        return try self.restAPI(
+            "POST",
+            "/token",
+            body: "grant_type=client_credentials",
+            headers: ["Authorization": ["Basic \(basic)"]]
+        )
+    }
+
+    /// A payload 2.0 `tools/list` with a bearer token.
+    static func toolsList(token: String) throws -> [String: Any] {
+        try self.httpAPI(
+            "POST",
+            "/mcp",
+            body: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#,
+            headers: ["authorization": "Bearer \(token)", "mcp-protocol-version": "2025-06-18"]
+        )
+    }
+
     /// A Lambda Function URL event.
     static func functionURL(
         _ method: String,
