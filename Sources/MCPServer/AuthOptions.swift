@@ -183,21 +183,17 @@ struct AuthOptions: ParsableArguments {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger
     ) async throws -> KeyRing.Source {
-        let region = environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
-        guard let credentials = AWSCredentials.fromEnvironment(environment) else {
-            throw ValidationError("reading the signing-key secret needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+        let aws: AWSServiceConfiguration
+        do {
+            aws = try AWSServiceConfiguration.fromEnvironment(
+                .secretsManager,
+                environment: environment,
+                purpose: "reading the signing-key secret"
+            )
+        } catch {
+            throw ValidationError(error.description)
         }
-        guard let endpoint = AWSJSONClient.endpoint(for: .secretsManager, region: region, environment: environment)
-        else {
-            throw ValidationError("AWS_ENDPOINT_URL_SECRETS_MANAGER is not a URL")
-        }
-        let client = AWSJSONClient(
-            service: .secretsManager,
-            endpoint: endpoint,
-            signer: AWSSigV4Signer(credentials: credentials, region: region, service: "secretsmanager"),
-            logger: logger
-        )
-        let text = try await SecretsManagerClient(client: client).secretString(id: secretID)
+        let text = try await SecretsManagerClient(client: aws.client(logger: logger)).secretString(id: secretID)
         logger.info("Read the signing key from Secrets Manager", metadata: ["secret": "\(secretID)"])
         return try SigningKeySecret.keySource(from: text)
     }

@@ -23,10 +23,9 @@ struct DynamoDBCommand: AsyncParsableCommand {
             var options = self.store
             options.store = "dynamodb"
             let choice = try options.choice()
-            guard case .dynamodb(let table, let region, let endpoint, _) = choice else { return }
-            let client = StoreOptions.dynamoDBClient(choice, logger: OperatorLog.logger)
-            try await DynamoDBServerStore.createTable(table, client: client)
-            print("Created DynamoDB table \(table) in \(region) at \(endpoint.absoluteString).")
+            guard case .dynamodb(let table, let aws) = choice else { return }
+            try await DynamoDBServerStore.createTable(table, client: aws.client(logger: OperatorLog.logger))
+            print("Created DynamoDB table \(table) in \(aws.region) at \(aws.endpoint.absoluteString).")
         }
     }
 }

@@ -28,13 +28,9 @@ enum LambdaEntry {
             exit(1)
         }
         let logger = started.logger
-        let elapsed = ContinuousClock.now - startTime
         logger.info(
             "Lambda runtime ready",
-            metadata: [
-                "init_ms":
-                    "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)"
-            ]
+            metadata: ["init_ms": "\((ContinuousClock.now - startTime).inMilliseconds)"]
         )
         do {
             try await started.host.run()
@@ -90,25 +86,25 @@ enum LambdaEntry {
             throw error
         }
         let dependencies = ServerDependencies(
+            configuration: settings.server,
             dispatcher: MCPDispatcher(catalog: .builtIn, streamsProgress: false),
             store: store,
-            originPolicy: OriginPolicy(allowedOrigins: settings.server.effectiveAllowedOrigins),
-            maxBodyBytes: settings.server.maxBodyBytes,
             urls: urls,
             authorizationServer: authorizationServer
         )
         let router = buildRouter(context: LambdaRequestContext.self, dependencies: dependencies)
         let metricsOff = ["off", "false", "0"].contains(environment["MCP_SERVER_METRICS"]?.lowercased() ?? "")
-        let metrics = EmbeddedMetrics(
-            namespace: environment["MCP_SERVER_METRICS_NAMESPACE"] ?? "RemoteMCP",
-            functionName: environment["AWS_LAMBDA_FUNCTION_NAME"] ?? "mcp-server"
-        )
         let host = LambdaHost(
             runtime: runtime,
             responder: router.buildResponder(),
             urls: urls,
             baseFromRequest: publicURL == nil,
-            metrics: metricsOff ? nil : metrics,
+            metrics: metricsOff
+                ? nil
+                : EmbeddedMetrics(
+                    namespace: environment["MCP_SERVER_METRICS_NAMESPACE"] ?? "RemoteMCP",
+                    functionName: environment["AWS_LAMBDA_FUNCTION_NAME"] ?? "mcp-server"
+                ),
             logger: logger
         )
         return Started(host: host, logger: logger, store: store)

@@ -30,7 +30,7 @@ struct StoreOptions: ParsableArguments {
     /// Where the store is, validated.
     enum Choice: Sendable, Equatable {
         case sqlite(path: String)
-        case dynamodb(table: String, region: String, endpoint: URL, credentials: AWSCredentials)
+        case dynamodb(table: String, aws: AWSServiceConfiguration)
     }
 
     func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -52,14 +52,16 @@ struct StoreOptions: ParsableArguments {
             return .sqlite(path: self.path(environment: environment))
         case "dynamodb":
             let table = values.string(self.dynamodbTable, env: "MCP_SERVER_DYNAMODB_TABLE", default: "mcp-server")
-            let region = environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
-            guard let credentials = AWSCredentials.fromEnvironment(environment) else {
-                throw ValidationError("--store dynamodb needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+            do {
+                let aws = try AWSServiceConfiguration.fromEnvironment(
+                    .dynamoDB,
+                    environment: environment,
+                    purpose: "--store dynamodb"
+                )
+                return .dynamodb(table: table, aws: aws)
+            } catch {
+                throw ValidationError(error.description)
             }
-            guard let endpoint = AWSJSONClient.endpoint(for: .dynamoDB, region: region, environment: environment) else {
-                throw ValidationError("AWS_ENDPOINT_URL_DYNAMODB is not a URL")
-            }
-            return .dynamodb(table: table, region: region, endpoint: endpoint, credentials: credentials)
         case let other:
             throw ValidationError("--store must be sqlite or dynamodb, not \(other)")
         }
@@ -70,25 +72,9 @@ struct StoreOptions: ParsableArguments {
         switch choice {
         case .sqlite(let path):
             return try await SQLiteServerStore.open(path: path, logger: logger)
-        case .dynamodb(let table, _, _, _):
-            return DynamoDBServerStore(
-                table: table,
-                client: Self.dynamoDBClient(choice, logger: logger),
-                logger: logger
-            )
+        case .dynamodb(let table, let aws):
+            return DynamoDBServerStore(table: table, client: aws.client(logger: logger), logger: logger)
         }
-    }
-
-    static func dynamoDBClient(_ choice: Choice, logger: Logger) -> AWSJSONClient {
-        guard case .dynamodb(_, let region, let endpoint, let credentials) = choice else {
-            preconditionFailure("not a DynamoDB choice")
-        }
-        return AWSJSONClient(
-            service: .dynamoDB,
-            endpoint: endpoint,
-            signer: AWSSigV4Signer(credentials: credentials, region: region, service: "dynamodb"),
-            logger: logger
-        )
     }
 
     /// Opens the store for a one-shot operator command, runs `body`, and closes it.
@@ -110,10 +96,10 @@ extension StoreOptions.Choice {
     var logMetadata: Logger.Metadata {
         switch self {
         case .sqlite(let path): ["store": "sqlite", "store.path": "\(path)"]
-        case .dynamodb(let table, let region, let endpoint, _):
+        case .dynamodb(let table, let aws):
             [
-                "store": "dynamodb", "store.table": "\(table)", "store.region": "\(region)",
-                "store.endpoint": "\(endpoint.absoluteString)",
+                "store": "dynamodb", "store.table": "\(table)", "store.region": "\(aws.region)",
+                "store.endpoint": "\(aws.endpoint.absoluteString)",
             ]
         }
     }

@@ -20,10 +20,9 @@ public enum MCPServerApplication {
     ) -> some ApplicationProtocol {
         let urls = authorizationServer?.urls ?? ServerURLs(base: configuration.baseURL(boundPort: configuration.port))
         let dependencies = ServerDependencies(
+            configuration: configuration,
             dispatcher: dispatcher,
             store: store,
-            originPolicy: OriginPolicy(allowedOrigins: configuration.effectiveAllowedOrigins),
-            maxBodyBytes: configuration.maxBodyBytes,
             urls: urls,
             authorizationServer: authorizationServer
         )

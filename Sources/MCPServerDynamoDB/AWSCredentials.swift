@@ -1,5 +1,6 @@
 /// AWS credentials, as Lambda provides them in its environment.
-public struct AWSCredentials: Sendable, Hashable {
+/// Printing one never shows the secret or the token, so a credential cannot reach a log by accident.
+public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible {
     public var accessKeyID: String
     public var secretAccessKey: String
     /// Present for temporary credentials (Lambda's execution role); sent as `X-Amz-Security-Token`.
@@ -22,4 +23,6 @@ public struct AWSCredentials: Sendable, Hashable {
 
     /// `description` never shows the secret or the token.
     public var redacted: String { "AWSCredentials(\(self.accessKeyID), secret hidden)" }
+
+    public var description: String { self.redacted }
 }

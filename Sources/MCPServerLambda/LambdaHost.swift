@@ -3,7 +3,7 @@ import HTTPTypes
 public import Hummingbird
 public import Logging
 public import MCPServerCore
-public import MCPWire
+import MCPWire
 import NIOCore
 
 /// Runs the shared router on AWS Lambda: takes events from the Runtime API one at a time, turns each into a
@@ -49,8 +49,8 @@ public struct LambdaHost<Responder: HTTPResponder>: Sendable where Responder.Con
 
     /// What one invocation produced.
     public enum Outcome: Sendable {
-        /// The response document to post.
-        case response(JSONValue)
+        /// The response document to post, serialized (it was measured against Lambda's limit as these bytes).
+        case response([UInt8])
         /// The event could not be handled as an HTTP request.
         case failure(LambdaFunctionError)
     }
@@ -62,10 +62,7 @@ public struct LambdaHost<Responder: HTTPResponder>: Sendable where Responder.Con
             let invocation = try await self.runtime.next()
             switch await self.handle(invocation, coldStart: coldStart) {
             case .response(let document):
-                try await self.runtime.respond(
-                    requestID: invocation.requestID,
-                    body: ByteBuffer(bytes: document.serialized())
-                )
+                try await self.runtime.respond(requestID: invocation.requestID, body: ByteBuffer(bytes: document))
             case .failure(let error):
                 try await self.runtime.fail(requestID: invocation.requestID, error: error)
             }
@@ -93,23 +90,21 @@ public struct LambdaHost<Responder: HTTPResponder>: Sendable where Responder.Con
         }
         let context = LambdaRequestContext(source: LambdaRequestContextSource(logger: logger, sourceIP: event.sourceIP))
         var response = await self.respond(to: event, context: context, remaining: invocation.remainingTime())
-        var document = response.document(for: event.format)
-        if document.serialized().count > Self.maxResponseBytes {
+        var document = response.document(for: event.format).serialized()
+        if document.count > Self.maxResponseBytes {
             logger.error("Response too large for Lambda", metadata: ["bytes": "\(response.body.count)"])
             response = Self.errorResponse(
                 status: 502,
                 path: event.path,
                 message: "the response exceeds Lambda's 6 MB limit for synchronous invocations"
             )
-            document = response.document(for: event.format)
+            document = response.document(for: event.format).serialized()
         }
         if let metrics = self.metrics {
-            let elapsed = ContinuousClock.now - start
             let sample = EmbeddedMetrics.Sample(
                 route: context.coreContext.endpointPath.value ?? "NotFound",
                 status: response.status,
-                latencyMilliseconds: Double(elapsed.components.seconds) * 1000
-                    + Double(elapsed.components.attoseconds) / 1e15,
+                latencyMilliseconds: (ContinuousClock.now - start).inMilliseconds,
                 coldStart: coldStart,
                 requestID: invocation.requestID,
                 traceID: invocation.traceID

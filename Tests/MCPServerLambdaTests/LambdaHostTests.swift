@@ -53,10 +53,10 @@ struct LambdaHostInProcessTests {
     }
 
     static func response(_ path: String) async throws -> JSONValue {
-        guard case .response(let document) = await Self.host().handle(Self.invocation(path), coldStart: false) else {
+        guard case .response(let bytes) = await Self.host().handle(Self.invocation(path), coldStart: false) else {
             throw Unexpected()
         }
-        return document
+        return try JSONValue(parsing: bytes)
     }
 
     struct Unexpected: Error {}

@@ -29,16 +29,14 @@ public enum SigningKeySecret {
             guard let items = list.arrayValue?.compactMap(\.stringValue), items.count == list.arrayValue?.count else {
                 throw Invalid(description: "\"previous\" in the signing-key secret must be a list of keys")
             }
-            previous = try items.map { try self.pem(from: $0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            previous = try items.map(self.pem(from:))
         }
-        return .operatorPEM(
-            try self.pem(from: current.trimmingCharacters(in: .whitespacesAndNewlines)),
-            previous: previous
-        )
+        return .operatorPEM(try self.pem(from: current), previous: previous)
     }
 
     /// One key, as a PEM: given, or derived from a seed.
-    private static func pem(from text: String) throws -> String {
+    private static func pem(from untrimmed: String) throws -> String {
+        let text = untrimmed.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.hasPrefix("-----BEGIN") { return text }
         guard text.utf8.count >= 32 else {
             throw Invalid(

@@ -26,6 +26,24 @@ public struct ServerDependencies: Sendable {
         self.urls = urls
         self.authorizationServer = authorizationServer
     }
+
+    /// The dependencies `configuration` describes (allowed origins, body limit), as both hosts build them.
+    public init(
+        configuration: ServerConfiguration,
+        dispatcher: MCPDispatcher,
+        store: any ServerStore,
+        urls: ServerURLs,
+        authorizationServer: AuthorizationServer?
+    ) {
+        self.init(
+            dispatcher: dispatcher,
+            store: store,
+            originPolicy: OriginPolicy(allowedOrigins: configuration.effectiveAllowedOrigins),
+            maxBodyBytes: configuration.maxBodyBytes,
+            urls: urls,
+            authorizationServer: authorizationServer
+        )
+    }
 }
 
 /// Builds the one router that both hosts (the local HTTP server and the Lambda adapter) serve.

@@ -38,37 +38,39 @@ public struct EmbeddedMetrics: Sendable {
         }
     }
 
-    public var namespace: String
-    public var functionName: String
+    public let namespace: String
+    public let functionName: String
+    /// The `CloudWatchMetrics` directives: the same for every line, so built once.
+    private let directives: JSONValue
 
     public init(namespace: String, functionName: String) {
         self.namespace = namespace
         self.functionName = functionName
+        let count: (String) -> JSONValue = { ["Name": .string($0), "Unit": "Count"] }
+        self.directives = [
+            [
+                "Namespace": .string(namespace), "Dimensions": [["Route", "Status"]],
+                "Metrics": [count("Requests")],
+            ],
+            [
+                "Namespace": .string(namespace), "Dimensions": [["Route"], ["FunctionName"]],
+                "Metrics": [["Name": "Latency", "Unit": "Milliseconds"]],
+            ],
+            [
+                "Namespace": .string(namespace), "Dimensions": [["FunctionName"]],
+                "Metrics": [count("TokensIssued"), count("Registrations"), count("AuthFailures"), count("ColdStart")],
+            ],
+        ]
     }
 
     /// The EMF document for `sample` (one line, no trailing newline).
     public func document(for sample: Sample, at date: Date = Date()) -> JSONValue {
-        let count: (String) -> JSONValue = { ["Name": .string($0), "Unit": "Count"] }
-        let directives: JSONValue = [
-            [
-                "Namespace": .string(self.namespace), "Dimensions": [["Route", "Status"]],
-                "Metrics": [count("Requests")],
-            ],
-            [
-                "Namespace": .string(self.namespace), "Dimensions": [["Route"], ["FunctionName"]],
-                "Metrics": [["Name": "Latency", "Unit": "Milliseconds"]],
-            ],
-            [
-                "Namespace": .string(self.namespace), "Dimensions": [["FunctionName"]],
-                "Metrics": [count("TokensIssued"), count("Registrations"), count("AuthFailures"), count("ColdStart")],
-            ],
-        ]
         let route = sample.route
         let registered = (route.hasSuffix("/dcr") || route.hasSuffix("/register")) && sample.status == 201
         var document: [String: JSONValue] = [
             "_aws": [
                 "Timestamp": .number(JSONNumber(Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))),
-                "CloudWatchMetrics": directives,
+                "CloudWatchMetrics": self.directives,
             ],
             "Route": .string(route),
             "Status": .string(String(sample.status)),
