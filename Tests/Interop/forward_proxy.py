@@ -2,7 +2,7 @@
 AsyncHTTPClient sends, for http and https alike) and forwards absolute-form requests
 (`POST http://host:port/path`); logs "proxied METHOD TARGET" on stderr.
 
-Usage: forward_proxy.py PORT   (prints "ready" on stderr once listening)
+Usage: forward_proxy.py PORT   (PORT 0: any free port; prints "ready port=N" on stderr once listening)
 """
 
 import http.client
@@ -76,5 +76,5 @@ class Proxy(BaseHTTPRequestHandler):
 
 if __name__ == "__main__":
     server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Proxy)
-    print("ready", file=sys.stderr, flush=True)
+    print(f"ready port={server.server_address[1]}", file=sys.stderr, flush=True)
     server.serve_forever()

@@ -1,12 +1,12 @@
 """A server written with the official Python MCP SDK, for the bridge tests.
 
-Usage: python_sdk_server.py MODE PORT [CERT_FILE]
+Usage: python_sdk_server.py MODE PORT [CERT_FILE]   (PORT 0: any free port)
   json    Streamable HTTP, stateless, JSON answers (the SDK's fastest mode)
   tls     json over HTTPS with a freshly made self-signed certificate for 127.0.0.1, written to CERT_FILE
   sse     Streamable HTTP, stateful (Mcp-Session-Id), SSE answers
   legacy  the 2024-11-05 HTTP+SSE transport (GET /sse, POST /messages/)
 
-Prints "ready" on stderr once it accepts connections.
+Prints "ready port=N" on stderr once it accepts connections on 127.0.0.1:N (a port that is taken ends the process).
 """
 
 import logging
@@ -57,9 +57,16 @@ async def announce(ctx: Context) -> str:
 
 
 class Ready(logging.Handler):
+    """Says "ready port=N" when uvicorn reports that it listens; N is the bound port (PORT may be 0)."""
+
+    def __init__(self, server: uvicorn.Server):
+        super().__init__()
+        self.server = server
+
     def emit(self, record):
-        if "Uvicorn running" in record.getMessage():
-            print("ready", file=sys.stderr, flush=True)
+        if record.getMessage().startswith("Uvicorn running"):
+            port = self.server.servers[0].sockets[0].getsockname()[1]
+            print(f"ready port={port}", file=sys.stderr, flush=True)
 
 
 def make_certificate(cert_file: str) -> str:
@@ -112,9 +119,10 @@ async def main(mode: str, port: int, cert_file: str | None = None) -> None:
     if mode == "tls":
         tls = {"ssl_certfile": cert_file, "ssl_keyfile": make_certificate(cert_file)}
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="info", access_log=False, **tls)
+    http_server = uvicorn.Server(config)
     # After Config: it reconfigures uvicorn's loggers.
-    logging.getLogger("uvicorn.error").addHandler(Ready())
-    await uvicorn.Server(config).serve()
+    logging.getLogger("uvicorn.error").addHandler(Ready(http_server))
+    await http_server.serve()
 
 
 if __name__ == "__main__":

@@ -137,8 +137,8 @@ struct BridgeCommandTests {
         for step in ["DNS", "TCP", "/mcp reachable", "discovery", "registration", "token", "initialize", "tools/list"] {
             #expect(good.output.contains { $0.hasPrefix("✓ \(step):") }, "missing \(step) in \(good.output)")
         }
-        let closed = try freeLoopbackPort()
-        let bad = try await self.run(harness, ["doctor", "http://127.0.0.1:\(closed)/mcp"])
+        let closed = try ClosedLoopbackPort()
+        let bad = try await self.run(harness, ["doctor", "http://127.0.0.1:\(closed.port)/mcp"])
         #expect(bad.status == 1)
         #expect(bad.output.contains { $0.hasPrefix("✗ TCP:") })
         #expect(bad.output.contains { $0.hasPrefix("  → ") })

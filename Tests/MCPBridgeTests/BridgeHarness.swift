@@ -135,13 +135,13 @@ func httpRequest(
 /// The Python interpreter with the pinned MCP SDK (scripts/test.sh sets it).
 let pythonInterpreter = ProcessInfo.processInfo.environment["REMOTE_MCP_PYTHON"]
 
-/// A server written with the official Python SDK (Tests/Interop/python_sdk_server.py).
-func pythonServer(mode: String, port: Int, extra: [String] = []) async throws -> HelperProcess {
+/// A server written with the official Python SDK (Tests/Interop/python_sdk_server.py), on `port` (0: the one the
+/// kernel gives it; the result says which). A restart passes the port of the server it replaces.
+func pythonServer(mode: String, port: Int = 0, extra: [String] = []) async throws -> HelperProcess {
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../Interop/python_sdk_server.py").standardizedFileURL.path
     return try await HelperProcess(
         executable: try #require(pythonInterpreter),
-        arguments: [script, mode, String(port)] + extra,
-        readyMarker: "ready"
+        arguments: [script, mode, String(port)] + extra
     )
 }

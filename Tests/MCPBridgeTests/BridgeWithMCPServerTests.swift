@@ -119,8 +119,8 @@ struct BridgeWithMCPServerTests {
     func serverRestart() async throws {
         let harness = try BridgeHarness()
         defer { harness.cleanUp() }
-        let port = try freeLoopbackPort()
-        var server = try await harness.server(["--log-level", "debug"], port: port)
+        var server = try await harness.server(["--log-level", "debug"])
+        let port = try #require(server.mcpURL.port)
         let bridge = try harness.bridge([server.mcpURL.absoluteString, "--timeout", "20"])
         _ = try await bridge.initialize()
         bridge.send(Lines.call("dropped", "countdown", #"{"steps":1,"delayMs":10000}"#))
@@ -140,8 +140,8 @@ struct BridgeWithMCPServerTests {
     func requestDuringRestart() async throws {
         let harness = try BridgeHarness()
         defer { harness.cleanUp() }
-        let port = try freeLoopbackPort()
-        var server = try await harness.server(port: port)
+        var server = try await harness.server()
+        let port = try #require(server.mcpURL.port)
         let bridge = try harness.bridge([server.mcpURL.absoluteString, "--timeout", "30"])
         _ = try await bridge.initialize()
         server.send(SIGTERM)
@@ -177,12 +177,12 @@ struct BridgeWithMCPServerTests {
     func invalidTokenMidSession() async throws {
         let harness = try BridgeHarness()
         defer { harness.cleanUp() }
-        let port = try freeLoopbackPort()
         let keyA = harness.directory.appendingPathComponent("a.pem")
         let keyB = harness.directory.appendingPathComponent("b.pem")
         try P256.Signing.PrivateKey().pemRepresentation.write(to: keyA, atomically: true, encoding: .utf8)
         try P256.Signing.PrivateKey().pemRepresentation.write(to: keyB, atomically: true, encoding: .utf8)
-        var server = try await harness.server(["--signing-key-file", keyA.path], port: port)
+        var server = try await harness.server(["--signing-key-file", keyA.path])
+        let port = try #require(server.mcpURL.port)
         let bridge = try harness.bridge([server.mcpURL.absoluteString])
         _ = try await bridge.initialize()
         #expect(toolText(try await bridge.call(Lines.echo("one", "1"), id: "one")) == "1")
@@ -268,8 +268,8 @@ struct BridgeWithMCPServerTests {
     func unreachableAndTimeout() async throws {
         let harness = try BridgeHarness()
         defer { harness.cleanUp() }
-        let closedPort = try freeLoopbackPort()
-        let nowhere = try harness.bridge(["http://127.0.0.1:\(closedPort)/mcp", "--timeout", "1"])
+        let closed = try ClosedLoopbackPort()
+        let nowhere = try harness.bridge(["http://127.0.0.1:\(closed.port)/mcp", "--timeout", "1"])
         let unreachable = try await nowhere.call(Lines.initialize(), id: "init")
         #expect(unreachable["error"]?["data"]?["kind"] == "unreachable")
 
@@ -300,18 +300,13 @@ struct BridgeWithMCPServerTests {
         let harness = try BridgeHarness()
         defer { harness.cleanUp() }
         let server = try await harness.server()
-        let proxyPort = try freeLoopbackPort()
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../Interop/forward_proxy.py").standardizedFileURL.path
-        let proxy = try await HelperProcess(
-            executable: "/usr/bin/env",
-            arguments: ["python3", script, String(proxyPort)],
-            readyMarker: "ready"
-        )
+        let proxy = try await HelperProcess(executable: "/usr/bin/env", arguments: ["python3", script, "0"])
         defer { proxy.send(SIGTERM) }
         let bridge = try harness.bridge(
             [server.mcpURL.absoluteString],
-            environment: ["http_proxy": "http://127.0.0.1:\(proxyPort)"]
+            environment: ["http_proxy": "http://127.0.0.1:\(proxy.port)"]
         )
         _ = try await bridge.initialize()
         #expect(toolText(try await bridge.call(Lines.echo("p", "via proxy"), id: "p")) == "via proxy")

@@ -15,17 +15,21 @@ struct BridgeWithPythonServerTests {
     func jsonMode() async throws {
         let harness = try BridgeHarness()
         defer { harness.cleanUp() }
-        let port = try freeLoopbackPort()
-        let server = try await pythonServer(mode: "json", port: port)
+        let server = try await pythonServer(mode: "json")
         defer { server.send(SIGTERM) }
-        let bridge = try harness.bridge(["http://127.0.0.1:\(port)/mcp"])
+        let bridge = try harness.bridge(["http://127.0.0.1:\(server.port)/mcp"])
         let initialize = try await bridge.initialize()
         #expect(initialize["result"]?["serverInfo"]?["name"] == "python-sdk-test-server")
         let list = try await bridge.call(#"{"jsonrpc":"2.0","id":"list","method":"tools/list"}"#, id: "list")
         #expect(list["result"]?["tools"]?.arrayValue?.count == 4)
-        #expect(toolText(try await bridge.call(Lines.echo("e", "grüße"), id: "e")) == "grüße")
+        let echoed = try await bridge.call(Lines.echo("e", "grüße"), id: "e")
+        #expect(
+            toolText(echoed) == "grüße",
+            "answer: \(echoed.serializedString().prefix(500))\nbridge log:\n\(bridge.stderrLines.lines.suffix(20).joined(separator: "\n"))"
+        )
         let big = String(repeating: "x", count: 1 << 20)
-        #expect(toolText(try await bridge.call(Lines.echo("big", big), id: "big")) == big)
+        let bigEchoed = try await bridge.call(Lines.echo("big", big), id: "big")
+        #expect(toolText(bigEchoed) == big, "answer: \(bigEchoed.serializedString().prefix(500))")
         #expect(harness.credentialFiles().isEmpty, "a server without auth needs no registration")
     }
 
@@ -33,10 +37,9 @@ struct BridgeWithPythonServerTests {
     func sseMode() async throws {
         let harness = try BridgeHarness()
         defer { harness.cleanUp() }
-        let port = try freeLoopbackPort()
-        let server = try await pythonServer(mode: "sse", port: port)
+        let server = try await pythonServer(mode: "sse")
         defer { server.send(SIGTERM) }
-        let bridge = try harness.bridge(["http://127.0.0.1:\(port)/mcp"])
+        let bridge = try harness.bridge(["http://127.0.0.1:\(server.port)/mcp"])
         _ = try await bridge.initialize(capabilities: #"{"elicitation":{}}"#)
 
         let done = try await bridge.call(
@@ -70,12 +73,21 @@ struct BridgeWithPythonServerTests {
         #expect(ended?.contains("status=200") == true)
     }
 
+    /// Regression: the ready marker "ready" was once found inside uvicorn's "address already in use", so a test
+    /// whose port had been taken talked to another test's server.
+    @Test("a server whose port is taken fails to start; it is not taken for ready")
+    func portTaken() async throws {
+        let first = try await pythonServer(mode: "json")
+        defer { first.send(SIGTERM) }
+        await #expect(throws: (any Error).self) { try await pythonServer(mode: "json", port: first.port) }
+    }
+
     @Test("SSE mode: the server restarts and forgets the session; the bridge initializes again and retries")
     func sessionLost() async throws {
         let harness = try BridgeHarness()
         defer { harness.cleanUp() }
-        let port = try freeLoopbackPort()
-        var server = try await pythonServer(mode: "sse", port: port)
+        var server = try await pythonServer(mode: "sse")
+        let port = server.port
         let bridge = try harness.bridge(["http://127.0.0.1:\(port)/mcp"])
         _ = try await bridge.initialize()
         #expect(toolText(try await bridge.call(Lines.echo("before", "1"), id: "before")) == "1")
@@ -96,10 +108,9 @@ struct BridgeWithPythonServerTests {
     func legacySSE(transport: String) async throws {
         let harness = try BridgeHarness()
         defer { harness.cleanUp() }
-        let port = try freeLoopbackPort()
-        let server = try await pythonServer(mode: "legacy", port: port)
+        let server = try await pythonServer(mode: "legacy")
         defer { server.send(SIGTERM) }
-        let bridge = try harness.bridge(["http://127.0.0.1:\(port)/sse", "--transport", transport])
+        let bridge = try harness.bridge(["http://127.0.0.1:\(server.port)/sse", "--transport", transport])
         let initialize = try await bridge.initialize(version: "2024-11-05")
         #expect(initialize["result"]?["serverInfo"]?["name"] == "python-sdk-test-server")
         let list = try await bridge.call(#"{"jsonrpc":"2.0","id":"list","method":"tools/list"}"#, id: "list")
@@ -118,11 +129,10 @@ struct BridgeWithPythonServerTests {
     func privateCertificateAuthority() async throws {
         let harness = try BridgeHarness()
         defer { harness.cleanUp() }
-        let port = try freeLoopbackPort()
         let certificate = harness.directory.appendingPathComponent("ca.pem").path
-        let server = try await pythonServer(mode: "tls", port: port, extra: [certificate])
+        let server = try await pythonServer(mode: "tls", extra: [certificate])
         defer { server.send(SIGTERM) }
-        let url = "https://127.0.0.1:\(port)/mcp"
+        let url = "https://127.0.0.1:\(server.port)/mcp"
 
         let untrusting = try harness.bridge([url, "--timeout", "2"])
         let refused = try await untrusting.call(Lines.initialize(), id: "init")
