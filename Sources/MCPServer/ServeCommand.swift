@@ -146,7 +146,6 @@ struct ServeCommand: AsyncParsableCommand {
                 allowedOrigins: values.list(self.allowedOrigins, env: "MCP_SERVER_ALLOWED_ORIGINS"),
                 maxBodyBytes: maxBody
             ),
-            databasePath: self.store.path(environment: environment),
             store: try self.store.choice(environment: environment, defaultStore: lambda ? "dynamodb" : "sqlite"),
             logLevel: level,
             logFormat: format,
@@ -158,7 +157,6 @@ struct ServeCommand: AsyncParsableCommand {
 /// Everything `serve` needs, after flags and environment are resolved.
 struct ServeSettings: Sendable {
     var server: ServerConfiguration
-    var databasePath: String
     var store: StoreOptions.Choice
     var logLevel: Logger.Level
     var logFormat: LogFormat

@@ -40,10 +40,16 @@ public final class DynamoDBServerStore: ServerStore {
                 "SSESpecification": ["Enabled": true],
             ]
         )
+        // Creation is asynchronous: poll the service (every 0.5 s, for at most a minute) until it says ACTIVE.
+        var status = ""
         for _ in 0..<120 {
             let table = try await client.call("DescribeTable", ["TableName": .string(name)])
-            if table["Table"]?["TableStatus"]?.stringValue == "ACTIVE" { break }
+            status = table["Table"]?["TableStatus"]?.stringValue ?? ""
+            if status == "ACTIVE" { break }
             try await Task.sleep(nanoseconds: 500_000_000)
+        }
+        guard status == "ACTIVE" else {
+            throw ServerStoreError.unavailable("table \(name) is still \(status) after a minute; TTL is not set yet")
         }
         _ = try await client.call(
             "UpdateTimeToLive",

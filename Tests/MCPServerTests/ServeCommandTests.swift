@@ -17,7 +17,7 @@ struct ServeCommandTests {
         #expect(settings.logLevel == .info)
         #expect(settings.logFormat == .json)
         #if os(Linux)
-        #expect(settings.databasePath == "/home/u/.local/share/remote-mcp/mcp-server.sqlite")
+        #expect(settings.store == .sqlite(path: "/home/u/.local/share/remote-mcp/mcp-server.sqlite"))
         #endif
     }
 
@@ -31,7 +31,7 @@ struct ServeCommandTests {
         let settings = try ServeCommand.parse([]).resolve(environment: environment)
         #expect(settings.server.host == "::1")
         #expect(settings.server.port == 0)
-        #expect(settings.databasePath == "/tmp/x.sqlite")
+        #expect(settings.store == .sqlite(path: "/tmp/x.sqlite"))
         #expect(settings.server.publicURL?.absoluteString == "https://mcp.example.com/prod")
         #expect(settings.server.allowedOrigins == ["http://a", "http://b"])
         #expect(settings.server.maxBodyBytes == 65536)

@@ -121,25 +121,21 @@ struct ServerDeploymentTests {
             executable: directory.appendingPathComponent("bootstrap"),
             inheritEnvironment: false
         )
-        let registration = try LambdaResponse(
-            await runtime.invoke(
-                json: LambdaEvents.functionURL(
-                    "POST",
-                    "/dcr",
-                    body: #"{"client_name":"packaged"}"#,
-                    headers: ["content-type": "application/json"]
-                )
-            ).result
+        let registration = try await runtime.response(
+            to: LambdaEvents.functionURL(
+                "POST",
+                "/dcr",
+                body: #"{"client_name":"packaged"}"#,
+                headers: ["content-type": "application/json"]
+            )
         )
         #expect(registration.status == 201, "\(registration.body) \(function.logs.lines)")
-        let list = try LambdaResponse(
-            await runtime.invoke(
-                json: LambdaEvents.functionURL(
-                    "POST",
-                    "/mcp",
-                    body: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#
-                )
-            ).result
+        let list = try await runtime.response(
+            to: LambdaEvents.functionURL(
+                "POST",
+                "/mcp",
+                body: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#
+            )
         )
         #expect(list.status == 401)
         #expect(function.metrics.lines.count >= 1)

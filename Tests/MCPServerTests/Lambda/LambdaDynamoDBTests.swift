@@ -52,25 +52,21 @@ struct LambdaDynamoDBTests {
         let instanceA = try LambdaProcess(runtime: runtimeA, environment: environment)
         let instanceB = try LambdaProcess(runtime: runtimeB, environment: environment)
 
-        let registration = try LambdaResponse(
-            await runtimeA.invoke(
-                json: LambdaEvents.httpAPI("POST", "/dcr", body: #"{"client_name":"two instances"}"#)
-            ).result
+        let registration = try await runtimeA.response(
+            to: LambdaEvents.httpAPI("POST", "/dcr", body: #"{"client_name":"two instances"}"#)
         )
         #expect(registration.status == 201, "\(registration.body)")
         let clientID = try #require(registration.json["client_id"] as? String)
         let secret = try #require(registration.json["client_secret"] as? String)
         // The token from instance B (the client was registered at A: the table is shared).
-        let token = try LambdaResponse(
-            await runtimeB.invoke(json: LambdaEvents.tokenRequest(clientID: clientID, secret: secret)).result
-        )
+        let token = try await runtimeB.response(to: LambdaEvents.tokenRequest(clientID: clientID, secret: secret))
         #expect(token.status == 200, "\(token.body)")
         let accessToken = try #require(token.json["access_token"] as? String)
         // Used at instance A (the key is the same: both read it from the secret).
-        let list = try LambdaResponse(await runtimeA.invoke(json: LambdaEvents.toolsList(token: accessToken)).result)
+        let list = try await runtimeA.response(to: LambdaEvents.toolsList(token: accessToken))
         #expect(list.status == 200, "\(list.body)")
-        let jwksA = try LambdaResponse(await runtimeA.invoke(json: LambdaEvents.httpAPI("GET", "/jwks.json")).result)
-        let jwksB = try LambdaResponse(await runtimeB.invoke(json: LambdaEvents.httpAPI("GET", "/jwks.json")).result)
+        let jwksA = try await runtimeA.response(to: LambdaEvents.httpAPI("GET", "/jwks.json"))
+        let jwksB = try await runtimeB.response(to: LambdaEvents.httpAPI("GET", "/jwks.json"))
         #expect(jwksA.body == jwksB.body)
         for instance in [instanceA, instanceB] {
             #expect(instance.logs.lines.contains { $0.contains("Read the signing key from Secrets Manager") })

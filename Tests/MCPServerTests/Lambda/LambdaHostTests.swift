@@ -20,31 +20,25 @@ struct LambdaHostTests {
         let base = LambdaEvents.apiBase
 
         // Discovery under the stage: the URLs follow the event's domain and stage.
-        let prm = try LambdaResponse(
-            await runtime.invoke(json: LambdaEvents.httpAPI("GET", "/.well-known/oauth-protected-resource")).result
-        )
+        let prm = try await runtime.response(to: LambdaEvents.httpAPI("GET", "/.well-known/oauth-protected-resource"))
         #expect(prm.status == 200)
         #expect(prm.json["resource"] as? String == base + "/mcp")
         #expect(prm.json["authorization_servers"] as? [String] == [base])
         #expect(prm.document["isBase64Encoded"] as? Bool == false)
         #expect(prm.header("content-type") == "application/json")
 
-        let metadata = try LambdaResponse(
-            await runtime.invoke(json: LambdaEvents.httpAPI("GET", "/.well-known/openid-configuration")).result
-        )
+        let metadata = try await runtime.response(to: LambdaEvents.httpAPI("GET", "/.well-known/openid-configuration"))
         #expect(metadata.status == 200)
         #expect(metadata.json["issuer"] as? String == base)
         #expect(metadata.json["token_endpoint"] as? String == base + "/token")
 
         // Registration (payload 2.0, JSON body).
-        let registration = try LambdaResponse(
-            await runtime.invoke(
-                json: LambdaEvents.httpAPI(
-                    "POST",
-                    "/dcr",
-                    body: #"{"client_name":"lambda test","grant_types":["client_credentials"]}"#
-                )
-            ).result
+        let registration = try await runtime.response(
+            to: LambdaEvents.httpAPI(
+                "POST",
+                "/dcr",
+                body: #"{"client_name":"lambda test","grant_types":["client_credentials"]}"#
+            )
         )
         #expect(registration.status == 201, "\(registration.body)")
         let clientID = try #require(registration.json["client_id"] as? String)
@@ -58,10 +52,8 @@ struct LambdaHostTests {
             "grant_type=client_credentials&resource=" + (base + "/mcp").addingPercentEncoding(
                 withAllowedCharacters: .alphanumerics
             )!
-        let token = try LambdaResponse(
-            await runtime.invoke(
-                json: LambdaEvents.restAPI("POST", "/token", body: form, headers: ["Authorization": ["Basic \(basic)"]])
-            ).result
+        let token = try await runtime.response(
+            to: LambdaEvents.restAPI("POST", "/token", body: form, headers: ["Authorization": ["Basic \(basic)"]])
         )
         #expect(token.status == 200, "\(token.body)")
         #expect(token.document["multiValueHeaders"] is [String: [String]])
@@ -69,49 +61,41 @@ struct LambdaHostTests {
         let bearer = ["authorization": "Bearer \(accessToken)", "mcp-protocol-version": "2025-06-18"]
 
         // MCP: initialize, then a tool call with a progress token is still one JSON answer on Lambda.
-        let initialize = try LambdaResponse(
-            await runtime.invoke(
-                json: LambdaEvents.httpAPI(
-                    "POST",
-                    "/mcp",
-                    body:
-                        #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
-                    headers: bearer
-                )
-            ).result
+        let initialize = try await runtime.response(
+            to: LambdaEvents.httpAPI(
+                "POST",
+                "/mcp",
+                body:
+                    #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
+                headers: bearer
+            )
         )
         #expect(initialize.status == 200, "\(initialize.body)")
         #expect(initialize.header("content-type") == "application/json")
         #expect((initialize.json["result"] as? [String: Any])?["protocolVersion"] as? String == "2025-06-18")
         #expect(initialize.header("mcp-session-id") == nil)
 
-        let call = try LambdaResponse(
-            await runtime.invoke(
-                json: LambdaEvents.httpAPI(
-                    "POST",
-                    "/mcp",
-                    body:
-                        #"{"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"countdown","arguments":{"steps":3},"_meta":{"progressToken":"p"}}}"#,
-                    headers: bearer,
-                    base64: true
-                )
-            ).result
+        let call = try await runtime.response(
+            to: LambdaEvents.httpAPI(
+                "POST",
+                "/mcp",
+                body:
+                    #"{"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"countdown","arguments":{"steps":3},"_meta":{"progressToken":"p"}}}"#,
+                headers: bearer,
+                base64: true
+            )
         )
         #expect(call.status == 200)
         #expect(call.header("content-type") == "application/json")
         #expect(call.json["id"] as? String == "c1")
         #expect(call.json["result"] != nil, "\(call.body)")
 
-        let get = try LambdaResponse(
-            await runtime.invoke(json: LambdaEvents.httpAPI("GET", "/mcp", headers: bearer)).result
-        )
+        let get = try await runtime.response(to: LambdaEvents.httpAPI("GET", "/mcp", headers: bearer))
         #expect(get.status == 405)
         #expect(get.header("allow") == "POST")
 
-        let anonymous = try LambdaResponse(
-            await runtime.invoke(
-                json: LambdaEvents.httpAPI("POST", "/mcp", body: #"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#)
-            ).result
+        let anonymous = try await runtime.response(
+            to: LambdaEvents.httpAPI("POST", "/mcp", body: #"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#)
         )
         #expect(anonymous.status == 401)
         #expect(
@@ -121,36 +105,30 @@ struct LambdaHostTests {
         )
 
         // RFC 7592 management (payload 1.0), then the client's token is refused.
-        let read = try LambdaResponse(
-            await runtime.invoke(
-                json: LambdaEvents.restAPI(
-                    "GET",
-                    "/clients/\(clientID)",
-                    headers: ["Authorization": ["Bearer \(management)"]]
-                )
-            ).result
+        let read = try await runtime.response(
+            to: LambdaEvents.restAPI(
+                "GET",
+                "/clients/\(clientID)",
+                headers: ["Authorization": ["Bearer \(management)"]]
+            )
         )
         #expect(read.status == 200)
         #expect(read.json["client_id"] as? String == clientID)
-        let delete = try LambdaResponse(
-            await runtime.invoke(
-                json: LambdaEvents.restAPI(
-                    "DELETE",
-                    "/clients/\(clientID)",
-                    headers: ["Authorization": ["Bearer \(management)"]]
-                )
-            ).result
+        let delete = try await runtime.response(
+            to: LambdaEvents.restAPI(
+                "DELETE",
+                "/clients/\(clientID)",
+                headers: ["Authorization": ["Bearer \(management)"]]
+            )
         )
         #expect(delete.status == 204)
-        let refused = try LambdaResponse(
-            await runtime.invoke(
-                json: LambdaEvents.httpAPI(
-                    "POST",
-                    "/mcp",
-                    body: #"{"jsonrpc":"2.0","id":3,"method":"tools/list"}"#,
-                    headers: bearer
-                )
-            ).result
+        let refused = try await runtime.response(
+            to: LambdaEvents.httpAPI(
+                "POST",
+                "/mcp",
+                body: #"{"jsonrpc":"2.0","id":3,"method":"tools/list"}"#,
+                headers: bearer
+            )
         )
         #expect(refused.status == 401)
 
@@ -190,31 +168,27 @@ struct LambdaHostTests {
         environment["MCP_SERVER_AUTH"] = "none"
         let function = try LambdaProcess(runtime: runtime, environment: environment)
 
-        let list = try LambdaResponse(
-            await runtime.invoke(
-                json: LambdaEvents.functionURL(
-                    "POST",
-                    "/mcp",
-                    body: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#,
-                    headers: ["mcp-protocol-version": "2025-06-18"]
-                )
-            ).result
+        let list = try await runtime.response(
+            to: LambdaEvents.functionURL(
+                "POST",
+                "/mcp",
+                body: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#,
+                headers: ["mcp-protocol-version": "2025-06-18"]
+            )
         )
         #expect(list.status == 200)
         #expect(((list.json["result"] as? [String: Any])?["tools"] as? [Any])?.isEmpty == false)
         #expect(list.document["headers"] is [String: String])
 
-        let slow = try LambdaResponse(
-            await runtime.invoke(
-                json: LambdaEvents.functionURL(
-                    "POST",
-                    "/mcp",
-                    body:
-                        #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"countdown","arguments":{"steps":1,"delayMs":10000}}}"#,
-                    headers: ["mcp-protocol-version": "2025-06-18"]
-                ),
-                deadline: .milliseconds(600)
-            ).result
+        let slow = try await runtime.response(
+            to: LambdaEvents.functionURL(
+                "POST",
+                "/mcp",
+                body:
+                    #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"countdown","arguments":{"steps":1,"delayMs":10000}}}"#,
+                headers: ["mcp-protocol-version": "2025-06-18"]
+            ),
+            deadline: .milliseconds(600)
         )
         #expect(slow.status == 504)
         #expect((slow.json["error"] as? [String: Any])?["code"] as? Int == -32603)
@@ -229,9 +203,7 @@ struct LambdaHostTests {
         #expect((failure.json["errorMessage"] as? String)?.contains("not an API Gateway") == true)
 
         // The function is still serving after both.
-        let again = try LambdaResponse(
-            await runtime.invoke(json: LambdaEvents.functionURL("GET", "/healthz")).result
-        )
+        let again = try await runtime.response(to: LambdaEvents.functionURL("GET", "/healthz"))
         #expect(again.status == 200)
         #expect(function.process.isRunning)
     }
@@ -258,20 +230,17 @@ struct LambdaHostTests {
                 "MCP_SERVER_SIGNING_KEY": #"{"current":"\#(newSeed)","previous":["\#(Self.keySeed)"]}"#
             ]) { $1 }
         )
-        let registration = try LambdaResponse(
-            await oldRuntime.invoke(json: LambdaEvents.httpAPI("POST", "/dcr", body: #"{"client_name":"rotation"}"#))
-                .result
+        let registration = try await oldRuntime.response(
+            to: LambdaEvents.httpAPI("POST", "/dcr", body: #"{"client_name":"rotation"}"#)
         )
         let clientID = try #require(registration.json["client_id"] as? String)
         let secret = try #require(registration.json["client_secret"] as? String)
         func token(_ runtime: LocalLambdaRuntimeAPI) async throws -> String {
-            let answer = try LambdaResponse(
-                await runtime.invoke(json: LambdaEvents.tokenRequest(clientID: clientID, secret: secret)).result
-            )
+            let answer = try await runtime.response(to: LambdaEvents.tokenRequest(clientID: clientID, secret: secret))
             return try #require(answer.json["access_token"] as? String, "\(answer.body)")
         }
         func list(_ runtime: LocalLambdaRuntimeAPI, _ token: String) async throws -> Int {
-            try LambdaResponse(await runtime.invoke(json: LambdaEvents.toolsList(token: token)).result).status
+            try await runtime.response(to: LambdaEvents.toolsList(token: token)).status
         }
         let oldToken = try await token(oldRuntime)
         let newToken = try await token(newRuntime)
@@ -280,7 +249,7 @@ struct LambdaHostTests {
         // Why server/README.md's procedure first adds the new key as `previous` everywhere: an instance still on
         // the old key alone cannot verify what the new key signed.
         #expect(try await list(oldRuntime, newToken) == 401)
-        let jwks = try LambdaResponse(await newRuntime.invoke(json: LambdaEvents.httpAPI("GET", "/jwks.json")).result)
+        let jwks = try await newRuntime.response(to: LambdaEvents.httpAPI("GET", "/jwks.json"))
         #expect((jwks.json["keys"] as? [Any])?.count == 2)
         #expect(oldInstance.process.isRunning && newInstance.process.isRunning)
     }

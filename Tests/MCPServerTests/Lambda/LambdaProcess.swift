@@ -216,3 +216,11 @@ struct LambdaResponse {
         var description: String { "expected a response, got \(self.result)" }
     }
 }
+
+extension LocalLambdaRuntimeAPI {
+    /// Invokes the function with the event `json` and reads the answer as an HTTP response document (it throws
+    /// when the function reported an error instead).
+    func response(to json: Any, deadline: Duration = .seconds(30)) async throws -> LambdaResponse {
+        try LambdaResponse(await self.invoke(json: json, deadline: deadline).result)
+    }
+}
