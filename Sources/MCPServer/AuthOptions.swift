@@ -55,7 +55,9 @@ struct AuthOptions: ParsableArguments {
     @Option(help: "Registrations per IP address per minute. (env: MCP_SERVER_REGISTRATION_RATE_LIMIT; default: 30)")
     var registrationRateLimit: Int?
 
-    @Option(help: "Token requests per IP address per minute. (env: MCP_SERVER_TOKEN_RATE_LIMIT; default: 120)")
+    @Option(
+        help: "Failed token requests per IP address per minute. (env: MCP_SERVER_TOKEN_RATE_LIMIT; default: 120)"
+    )
     var tokenRateLimit: Int?
 
     @Option(help: "Token requests per client per minute. (env: MCP_SERVER_CLIENT_TOKEN_RATE_LIMIT; default: 60)")
@@ -127,7 +129,7 @@ struct AuthOptions: ParsableArguments {
                 initialAccessTokenHash: registrationToken.map(SecretToken.hash),
                 tokenLifetime: .seconds(ttl),
                 registrationsPerMinutePerIP: limits[0],
-                tokenRequestsPerMinutePerIP: limits[1],
+                tokenFailuresPerMinutePerIP: limits[1],
                 tokenRequestsPerMinutePerClient: limits[2]
             ),
             keySource: source,
@@ -149,7 +151,6 @@ struct AuthOptions: ParsableArguments {
     /// The authorization server for `serve`, or `nil` (with a warning) for `--auth none`.
     func makeAuthorizationServer(
         settings: AuthSettings,
-        urls: ServerURLs,
         store: any ServerStore,
         logger: Logger
     )
@@ -174,7 +175,7 @@ struct AuthOptions: ParsableArguments {
             tokenLifetime: settings.configuration.tokenLifetime,
             logger: logger
         )
-        return AuthorizationServer(configuration: settings.configuration, urls: urls, store: store, keyRing: keyRing)
+        return AuthorizationServer(configuration: settings.configuration, store: store, keyRing: keyRing)
     }
 
     /// Reads the signing key from Secrets Manager, with AWS's conventions for region, credentials and endpoint.

@@ -19,9 +19,9 @@ struct ClientsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await self.store.withStore(logger: OperatorLog.logger) { store in
-                let registry = ClientRegistry(store: store, urls: OperatorLog.urls)
+                let registry = ClientRegistry(store: store)
                 for client in try await store.listClients() {
-                    OperatorLog.print(try registry.information(client, registrationToken: nil))
+                    OperatorLog.print(try registry.information(client, registrationToken: nil, urls: OperatorLog.urls))
                 }
             }
         }
@@ -36,7 +36,7 @@ struct ClientsCommand: AsyncParsableCommand {
             let found = try await self.store.withStore(logger: OperatorLog.logger) { store in
                 guard let client = try await store.client(id: self.clientID) else { return false }
                 OperatorLog.print(
-                    try ClientRegistry(store: store, urls: OperatorLog.urls).information(client, registrationToken: nil)
+                    try ClientRegistry(store: store).information(client, registrationToken: nil, urls: OperatorLog.urls)
                 )
                 return true
             }
@@ -69,8 +69,9 @@ struct ClientsCommand: AsyncParsableCommand {
             guard let base = URL(string: text) else { throw ValidationError("--public-url is not a URL") }
             do {
                 try await self.store.withStore(logger: OperatorLog.logger) { store in
-                    let information = try await ClientRegistry(store: store, urls: ServerURLs(base: base)).register(
-                        .object(request)
+                    let information = try await ClientRegistry(store: store).register(
+                        .object(request),
+                        urls: ServerURLs(base: base)
                     )
                     OperatorLog.audit("client.registered", clientID: information.clientID)
                     OperatorLog.print(information)

@@ -70,14 +70,10 @@ enum LambdaEntry {
         }
         let store = try await StoreOptions.open(settings.store, logger: logger)
         logger.debug("Opened the store", metadata: settings.store.logMetadata)
-        let publicURL = settings.server.publicURL
-        // Without a configured public URL, the base follows each event's domain and stage (LambdaHost).
-        let urls = ServerURLs(base: publicURL ?? URL(string: "https://localhost")!)
         let authorizationServer: AuthorizationServer?
         do {
             authorizationServer = try await command.auth.makeAuthorizationServer(
                 settings: settings.auth,
-                urls: urls,
                 store: store,
                 logger: logger
             )
@@ -89,7 +85,8 @@ enum LambdaEntry {
             configuration: settings.server,
             dispatcher: MCPDispatcher(catalog: .builtIn, streamsProgress: false),
             store: store,
-            urls: urls,
+            // Without a configured public URL, each request's URLs follow its event's domain and stage.
+            baseURL: settings.server.publicURL.map(BaseURLSource.fixed) ?? .requestContext,
             authorizationServer: authorizationServer
         )
         let router = buildRouter(context: LambdaRequestContext.self, dependencies: dependencies)
@@ -97,8 +94,6 @@ enum LambdaEntry {
         let host = LambdaHost(
             runtime: runtime,
             responder: router.buildResponder(),
-            urls: urls,
-            baseFromRequest: publicURL == nil,
             metrics: metricsOff
                 ? nil
                 : EmbeddedMetrics(

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import MCPServerCore
 import MCPServerSQLite
+import MCPWire
 import ServiceLifecycle
 
 /// `mcp-server serve`: runs the HTTP server until SIGINT or SIGTERM.
@@ -35,6 +36,24 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var allowedOrigins: [String] = []
 
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: """
+            Address block (CIDR) of a proxy whose X-Forwarded-For / Forwarded headers are believed; repeatable. \
+            (env: MCP_SERVER_TRUSTED_PROXIES, comma-separated)
+            """
+    )
+    var trustedProxies: [String] = []
+
+    @Option(
+        name: .customLong("allow-ip"),
+        help: """
+            Address block (CIDR) allowed to use the server; repeatable. Others get 403 before anything else. \
+            (env: MCP_SERVER_ALLOW_IPS, comma-separated; default: everybody)
+            """
+    )
+    var allowIPs: [String] = []
+
     @Option(help: "Largest request body accepted, in bytes. (env: MCP_SERVER_MAX_BODY_BYTES; default: 4194304)")
     var maxBodyBytes: Int?
 
@@ -61,11 +80,21 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         logger.info("Opened the store", metadata: settings.store.logMetadata)
+        if settings.auth.configuration.enabled, settings.auth.configuration.registration == .open,
+            !(IPAddress(settings.server.host)?.isLoopback ?? (settings.server.host == "localhost"))
+        {
+            logger.warning(
+                """
+                Registration is open on a non-loopback address: anyone who can reach this server can register a \
+                client and call every tool. Use --registration token or closed unless that is what you want.
+                """,
+                metadata: ["host": "\(settings.server.host)"]
+            )
+        }
         let authorizationServer: AuthorizationServer?
         do {
             authorizationServer = try await self.auth.makeAuthorizationServer(
                 settings: settings.auth,
-                urls: ServerURLs(base: settings.server.baseURL(boundPort: settings.server.port)),
                 store: store,
                 logger: logger
             )
@@ -114,7 +143,7 @@ struct ServeCommand: AsyncParsableCommand {
         let maxBody = try values.integer(
             self.maxBodyBytes,
             env: "MCP_SERVER_MAX_BODY_BYTES",
-            default: 4 * 1024 * 1024,
+            default: ServerConfiguration.defaultMaxBodyBytes,
             name: "--max-body-bytes"
         )
         guard maxBody >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
@@ -144,13 +173,33 @@ struct ServeCommand: AsyncParsableCommand {
                 port: port,
                 publicURL: publicURL,
                 allowedOrigins: values.list(self.allowedOrigins, env: "MCP_SERVER_ALLOWED_ORIGINS"),
-                maxBodyBytes: maxBody
+                maxBodyBytes: maxBody,
+                trustedProxies: try Self.networks(
+                    values.list(self.trustedProxies, env: "MCP_SERVER_TRUSTED_PROXIES"),
+                    flag: "--trusted-proxy"
+                ),
+                allowedNetworks: try Self.networks(
+                    values.list(self.allowIPs, env: "MCP_SERVER_ALLOW_IPS"),
+                    flag: "--allow-ip"
+                )
             ),
             store: try self.store.choice(environment: environment, defaultStore: lambda ? "dynamodb" : "sqlite"),
             logLevel: level,
             logFormat: format,
             auth: try self.auth.resolve(environment: environment)
         )
+    }
+}
+
+extension ServeCommand {
+    /// Parses CIDR blocks, naming the flag of the first one that is not.
+    static func networks(_ texts: [String], flag: String) throws -> [IPNetwork] {
+        try texts.map { text in
+            guard let network = IPNetwork(text) else {
+                throw ValidationError("\(flag) takes an address or CIDR block such as 10.0.0.0/8: \(text)")
+            }
+            return network
+        }
     }
 }
 

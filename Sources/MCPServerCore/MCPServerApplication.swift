@@ -18,12 +18,11 @@ public enum MCPServerApplication {
         logger: Logger,
         onReady: @escaping @Sendable (URL) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let urls = authorizationServer?.urls ?? ServerURLs(base: configuration.baseURL(boundPort: configuration.port))
         let dependencies = ServerDependencies(
             configuration: configuration,
             dispatcher: dispatcher,
             store: store,
-            urls: urls,
+            baseURL: configuration.baseURLSource,
             authorizationServer: authorizationServer
         )
         let router = buildRouter(context: LocalRequestContext.self, dependencies: dependencies)
@@ -36,9 +35,7 @@ public enum MCPServerApplication {
             services: [store],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
-                let base = configuration.baseURL(boundPort: port)
-                urls.resolve(base: base)
-                await onReady(base.appendingPathComponent("mcp"))
+                await onReady(configuration.baseURL(boundPort: port).appendingPathComponent("mcp"))
             },
             logger: logger
         )

@@ -1,4 +1,5 @@
 public import Foundation
+public import MCPWire
 
 /// The settings of `mcp-server serve`, already validated.
 public struct ServerConfiguration: Sendable, Hashable {
@@ -12,19 +13,35 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var allowedOrigins: [String]
     /// Largest accepted request body.
     public var maxBodyBytes: Int
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` are believed (`--trusted-proxy`).
+    public var trustedProxies: [IPNetwork]
+    /// When not empty, the only caller addresses served (`--allow-ip`).
+    public var allowedNetworks: [IPNetwork]
+
+    /// The default of `--max-body-bytes`, written once.
+    public static let defaultMaxBodyBytes = 4 * 1024 * 1024
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         publicURL: URL? = nil,
         allowedOrigins: [String] = [],
-        maxBodyBytes: Int = 4 * 1024 * 1024
+        maxBodyBytes: Int = Self.defaultMaxBodyBytes,
+        trustedProxies: [IPNetwork] = [],
+        allowedNetworks: [IPNetwork] = []
     ) {
         self.host = host
         self.port = port
         self.publicURL = publicURL
         self.allowedOrigins = allowedOrigins
         self.maxBodyBytes = maxBodyBytes
+        self.trustedProxies = trustedProxies
+        self.allowedNetworks = allowedNetworks
+    }
+
+    /// Where the socket host's URLs come from: the public URL, or the configured host and the bound port.
+    public var baseURLSource: BaseURLSource {
+        self.publicURL.map(BaseURLSource.fixed) ?? .boundAddress(host: self.host)
     }
 
     /// The base URL clients see once the server listens on `boundPort`.
@@ -34,7 +51,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         return URL(string: "http://\(host):\(boundPort)")!
     }
 
-    /// The origins the ``OriginPolicy`` allows: the configured ones plus the public URL's own.
+    /// The origins the ``OriginPolicy`` allows besides each request's own base URL origin: the configured ones
+    /// plus the public URL's.
     public var effectiveAllowedOrigins: [String] {
         var origins = self.allowedOrigins
         if let publicURL, let scheme = publicURL.scheme, let host = publicURL.host {

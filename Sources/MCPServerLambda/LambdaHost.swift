@@ -17,31 +17,25 @@ public struct LambdaHost<Responder: HTTPResponder>: Sendable where Responder.Con
 
     let runtime: LambdaRuntimeClient
     let responder: Responder
-    let urls: ServerURLs
-    let baseFromRequest: Bool
     let metrics: EmbeddedMetrics?
     let deadlineMargin: Duration
     let logger: Logger
 
+    /// Each request carries the URLs its event was addressed to (domain and stage); a router built with a
+    /// configured public URL replaces them.
     /// - Parameters:
-    ///   - urls: the published URLs; with `baseFromRequest` they follow each event's domain and stage.
-    ///   - baseFromRequest: `true` when no public URL was configured.
     ///   - metrics: where EMF lines come from; `nil` writes none.
     ///   - deadlineMargin: how long before Lambda's deadline a request still running is answered with 504,
     ///     so the caller gets an answer instead of a killed function.
     public init(
         runtime: LambdaRuntimeClient,
         responder: Responder,
-        urls: ServerURLs,
-        baseFromRequest: Bool,
         metrics: EmbeddedMetrics?,
         deadlineMargin: Duration = .milliseconds(100),
         logger: Logger
     ) {
         self.runtime = runtime
         self.responder = responder
-        self.urls = urls
-        self.baseFromRequest = baseFromRequest
         self.metrics = metrics
         self.deadlineMargin = deadlineMargin
         self.logger = logger
@@ -84,11 +78,9 @@ public struct LambdaHost<Responder: HTTPResponder>: Sendable where Responder.Con
             return .failure(error)
         }
         if let gatewayID = event.gatewayRequestID { logger[metadataKey: "apigw_request_id"] = "\(gatewayID)" }
-        if self.baseFromRequest, let base = event.publicBaseURL.flatMap(URL.init(string:)) {
-            // One invocation at a time per process, so setting the shared URLs here cannot race another request.
-            self.urls.resolve(base: base)
-        }
-        let context = LambdaRequestContext(source: LambdaRequestContextSource(logger: logger, sourceIP: event.sourceIP))
+        let context = LambdaRequestContext(
+            source: LambdaRequestContextSource(logger: logger, sourceIP: event.sourceIP, urls: Self.urls(of: event))
+        )
         var response = await self.respond(to: event, context: context, remaining: invocation.remainingTime())
         var document = response.document(for: event.format).serialized()
         if document.count > Self.maxResponseBytes {
@@ -167,6 +159,13 @@ public struct LambdaHost<Responder: HTTPResponder>: Sendable where Responder.Con
     }
 
     private struct DeadlineReached: Error {}
+
+    /// The URLs an event was addressed to: its domain and stage, else its `Host` header.
+    static func urls(of event: LambdaHTTPRequest) -> ServerURLs {
+        if let base = event.publicBaseURL { return ServerURLs(base: base) }
+        let host = event.headers.first { $0.name.lowercased() == "host" }?.value ?? event.domainName ?? "localhost"
+        return ServerURLs(base: "https://" + host)
+    }
 
     /// Runs the router and gathers the body; errors that carry an HTTP answer become that answer.
     private static func collect(

@@ -2,15 +2,19 @@ public import Hummingbird
 public import Logging
 public import MCPServerCore
 
-/// What the Lambda host knows about a request before routing: the invocation's logger and the caller's address.
+/// What the Lambda host knows about a request before routing: the invocation's logger, the caller's address and
+/// the URLs the event was addressed to.
 public struct LambdaRequestContextSource: RequestContextSource {
     public var logger: Logger
     /// `sourceIp` from the event's request context.
     public var sourceIP: String?
+    /// From the event's domain and stage; a configured public URL replaces them in the router.
+    public var urls: ServerURLs
 
-    public init(logger: Logger, sourceIP: String?) {
+    public init(logger: Logger, sourceIP: String?, urls: ServerURLs) {
         self.logger = logger
         self.sourceIP = sourceIP
+        self.urls = urls
     }
 }
 
@@ -19,12 +23,18 @@ public struct LambdaRequestContext: MCPRequestContext {
     public typealias Source = LambdaRequestContextSource
 
     public var coreContext: CoreRequestContextStorage
-    public let clientIPAddress: String?
+    public let peerIPAddress: String?
+    public var clientIPAddress: String?
+    public var urls: ServerURLs
     public var authorization: MCPAuthorization?
+    /// Lambda has no socket of its own.
+    public var localPort: Int? { nil }
 
     public init(source: LambdaRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.peerIPAddress = source.sourceIP
         self.clientIPAddress = source.sourceIP
+        self.urls = source.urls
         self.authorization = nil
     }
 }

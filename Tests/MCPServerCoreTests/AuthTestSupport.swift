@@ -21,9 +21,12 @@ struct AuthHarness {
     static func make(
         configuration: AuthConfiguration = AuthConfiguration(),
         base: String = AuthHarness.base,
+        baseURL: BaseURLSource? = nil,
         source: KeyRing.Source = .store,
         store: InMemoryServerStore = InMemoryServerStore(),
-        allowedOrigins: [String] = ["http://localhost:6274"]
+        allowedOrigins: [String] = ["http://localhost:6274"],
+        trustedProxies: [IPNetwork] = [],
+        allowedNetworks: [IPNetwork] = []
     ) async throws -> AuthHarness {
         let logs = LogCapture()
         let logger = Logger(label: "test") { _ in logs.handler }
@@ -33,14 +36,15 @@ struct AuthHarness {
             tokenLifetime: configuration.tokenLifetime,
             logger: logger
         )
-        let urls = ServerURLs(base: URL(string: base)!)
-        let server = AuthorizationServer(configuration: configuration, urls: urls, store: store, keyRing: keyRing)
+        let server = AuthorizationServer(configuration: configuration, store: store, keyRing: keyRing)
         let dependencies = ServerDependencies(
             dispatcher: MCPDispatcher(catalog: .builtIn),
             store: store,
             originPolicy: OriginPolicy(allowedOrigins: allowedOrigins),
-            maxBodyBytes: 4 * 1024 * 1024,
-            urls: urls,
+            maxBodyBytes: ServerConfiguration.defaultMaxBodyBytes,
+            baseURL: baseURL ?? .fixed(URL(string: base)!),
+            trustedProxies: TrustedProxies(trustedProxies),
+            allowedNetworks: allowedNetworks,
             authorizationServer: server
         )
         let app = Application(

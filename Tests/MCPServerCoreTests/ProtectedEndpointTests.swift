@@ -185,9 +185,10 @@ struct ProtectedEndpointTests {
         let verifier = harness.server.verifier
         try await harness.app.test(.router) { client in
             let (token, _, _) = try await client.accessToken()
-            _ = try await verifier.verify(token)
+            let urls = ServerURLs(base: AuthHarness.base)
+            _ = try await verifier.verify(token, urls: urls)
             await #expect(throws: TokenVerifier.Rejection.self) {
-                try await verifier.verify(token, now: Date().addingTimeInterval(7200))
+                try await verifier.verify(token, urls: urls, now: Date().addingTimeInterval(7200))
             }
         }
     }

@@ -186,7 +186,7 @@ struct RegistrationTests {
     @Test(.timeLimit(.minutes(2)))
     func twoHundredParallelRegistrationsGiveTwoHundredWorkingClients() async throws {
         let harness = try await AuthHarness.make(
-            configuration: AuthConfiguration(registrationsPerMinutePerIP: 1000, tokenRequestsPerMinutePerIP: 1000)
+            configuration: AuthConfiguration(registrationsPerMinutePerIP: 1000, tokenFailuresPerMinutePerIP: 1000)
         )
         try await harness.app.test(.router) { client in
             let clients = try await withThrowingTaskGroup(of: (String, String).self) { group in

@@ -11,14 +11,14 @@ import NIOCore
 func makeApp(
     catalog: MCPCatalog = .builtIn,
     allowedOrigins: [String] = ["http://localhost:6274"],
-    maxBodyBytes: Int = 4 * 1024 * 1024
+    maxBodyBytes: Int = ServerConfiguration.defaultMaxBodyBytes
 ) -> some ApplicationProtocol {
     let dependencies = ServerDependencies(
         dispatcher: MCPDispatcher(catalog: catalog, instructions: "Test server"),
         store: InMemoryServerStore(),
         originPolicy: OriginPolicy(allowedOrigins: allowedOrigins),
         maxBodyBytes: maxBodyBytes,
-        urls: ServerURLs(base: URL(string: "http://mcp.test")!),
+        baseURL: .fixed(URL(string: "http://mcp.test")!),
         authorizationServer: nil
     )
     return Application(router: buildRouter(context: LocalRequestContext.self, dependencies: dependencies))

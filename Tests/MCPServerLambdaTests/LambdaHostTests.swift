@@ -11,9 +11,7 @@ import Testing
 /// route made for them.
 @Suite("Lambda host in process")
 struct LambdaHostInProcessTests {
-    static func host(
-        urls: ServerURLs = ServerURLs(base: URL(string: "https://localhost")!)
-    ) -> LambdaHost<RouterResponder<LambdaRequestContext>> {
+    static func host() -> LambdaHost<RouterResponder<LambdaRequestContext>> {
         let router = Router(context: LambdaRequestContext.self)
         router.get("/big") { _, _ -> Response in
             Response(
@@ -25,11 +23,10 @@ struct LambdaHostInProcessTests {
         router.get("/teapot") { _, _ -> Response in throw HTTPError(.badRequest, message: "no tea") }
         router.get("/crash") { _, _ -> Response in throw CancellationError() }
         router.get("/ip") { _, context -> String in context.clientIPAddress ?? "none" }
+        router.get("/urls") { _, context -> String in context.urls.resource }
         return LambdaHost(
             runtime: LambdaRuntimeClient(endpoint: "127.0.0.1:9"),
             responder: router.buildResponder(),
-            urls: urls,
-            baseFromRequest: true,
             metrics: nil,
             logger: Logger(label: "test")
         )
@@ -82,11 +79,8 @@ struct LambdaHostInProcessTests {
         #expect(try await Self.response("/ip")["body"] == "198.51.100.7")
     }
 
-    @Test("the public URLs follow the event's domain")
+    @Test("each request's URLs follow its event's domain")
     func urlsFollowTheEvent() async throws {
-        let urls = ServerURLs(base: URL(string: "https://localhost")!)
-        _ = await Self.host(urls: urls).handle(Self.invocation("/ip"), coldStart: true)
-        #expect(urls.base == "https://u.lambda-url.us-east-1.on.aws")
-        #expect(urls.resource == "https://u.lambda-url.us-east-1.on.aws/mcp")
+        #expect(try await Self.response("/urls")["body"] == "https://u.lambda-url.us-east-1.on.aws/mcp")
     }
 }

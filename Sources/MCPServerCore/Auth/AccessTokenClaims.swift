@@ -8,6 +8,8 @@ struct AccessTokenClaims: JWTPayload, Equatable {
     var audience: AudienceClaim
     var expiration: ExpirationClaim
     var issuedAt: IssuedAtClaim
+    /// Never set in tokens this server issues; honoured when present (RFC 7519 §4.1.5).
+    var notBefore: NotBeforeClaim? = nil
     var id: IDClaim
     var clientID: String
     var scope: String
@@ -18,6 +20,7 @@ struct AccessTokenClaims: JWTPayload, Equatable {
         case audience = "aud"
         case expiration = "exp"
         case issuedAt = "iat"
+        case notBefore = "nbf"
         case id = "jti"
         case clientID = "client_id"
         case scope

@@ -1,6 +1,5 @@
 public import Foundation
 import MCPWire
-import NIOConcurrencyHelpers
 
 /// How the server authenticates `/mcp` and runs its authorization server.
 public struct AuthConfiguration: Sendable {
@@ -23,8 +22,9 @@ public struct AuthConfiguration: Sendable {
     public var tokenLifetime: Duration
     /// Registrations accepted per IP address per minute.
     public var registrationsPerMinutePerIP: Int
-    /// Token requests accepted per IP address per minute.
-    public var tokenRequestsPerMinutePerIP: Int
+    /// Failed token requests accepted per IP address per minute; past it, failures are answered 429. Successful
+    /// requests are limited per client instead, so one caller cannot lock out others behind the same address.
+    public var tokenFailuresPerMinutePerIP: Int
     /// Token requests accepted per client per minute.
     public var tokenRequestsPerMinutePerClient: Int
     /// How long a verified token is trusted without asking the store whether its client still exists.
@@ -37,7 +37,7 @@ public struct AuthConfiguration: Sendable {
         initialAccessTokenHash: String? = nil,
         tokenLifetime: Duration = .seconds(3600),
         registrationsPerMinutePerIP: Int = 30,
-        tokenRequestsPerMinutePerIP: Int = 120,
+        tokenFailuresPerMinutePerIP: Int = 120,
         tokenRequestsPerMinutePerClient: Int = 60,
         clientRecheckInterval: Duration = .seconds(5)
     ) {
@@ -46,58 +46,11 @@ public struct AuthConfiguration: Sendable {
         self.initialAccessTokenHash = initialAccessTokenHash
         self.tokenLifetime = tokenLifetime
         self.registrationsPerMinutePerIP = registrationsPerMinutePerIP
-        self.tokenRequestsPerMinutePerIP = tokenRequestsPerMinutePerIP
+        self.tokenFailuresPerMinutePerIP = tokenFailuresPerMinutePerIP
         self.tokenRequestsPerMinutePerClient = tokenRequestsPerMinutePerClient
         self.clientRecheckInterval = clientRecheckInterval
     }
 
     /// `tokenLifetime` in whole seconds.
     var tokenLifetimeSeconds: Int { Int(self.tokenLifetime.components.seconds) }
-}
-
-/// The URLs the server publishes, all derived from its public base URL.
-///
-/// With a base URL that has a path (an API Gateway stage, `https://x.example/prod`), every URL keeps that
-/// prefix: the MCP endpoint is `https://x.example/prod/mcp`, the issuer `https://x.example/prod`.
-///
-/// A reference type because the base may only be known once the socket is bound (`--port 0` without
-/// `--public-url`): ``resolve(base:)`` fills it in before the server announces itself.
-public final class ServerURLs: Sendable {
-    private let baseBox: NIOLockedValueBox<String>
-    /// The path part of the base URL (`""` or `/prod`); fixed, because routes are built from it.
-    public let pathPrefix: String
-
-    public init(base: URL) {
-        self.baseBox = NIOLockedValueBox(Self.trimmed(base.absoluteString))
-        var path = base.path
-        while path.hasSuffix("/") { path.removeLast() }
-        self.pathPrefix = path
-    }
-
-    /// Sets the base once the real address is known; the path prefix stays what it was.
-    public func resolve(base: URL) {
-        self.baseBox.withLockedValue { $0 = Self.trimmed(base.absoluteString) }
-    }
-
-    private static func trimmed(_ text: String) -> String {
-        var text = text
-        while text.hasSuffix("/") { text.removeLast() }
-        return text
-    }
-
-    /// The public base URL, without a trailing slash.
-    public var base: String { self.baseBox.withLockedValue { $0 } }
-    /// The MCP endpoint: the protected resource's identifier and the tokens' audience.
-    public var resource: String { self.base + "/mcp" }
-    /// The authorization server's issuer identifier.
-    public var issuer: String { self.base }
-    public var token: String { self.base + "/token" }
-    public var registration: String { self.base + "/dcr" }
-    public var authorization: String { self.base + "/authorize" }
-    public var jwks: String { self.base + "/jwks.json" }
-    /// Where `WWW-Authenticate` points: under the prefix, so a stage-prefixed gateway can route it.
-    public var protectedResourceMetadata: String { self.base + "/.well-known/oauth-protected-resource" }
-
-    /// RFC 7592 `registration_client_uri` for a client.
-    public func client(_ id: String) -> String { self.base + "/clients/" + id }
 }

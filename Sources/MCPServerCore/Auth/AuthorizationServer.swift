@@ -3,38 +3,42 @@ import JWTKit
 import Logging
 public import MCPWire
 
-/// Everything the OAuth endpoints and the `/mcp` guard share: configuration, URLs, keys and the store.
+/// Everything the OAuth endpoints and the `/mcp` guard share: configuration, keys and the store. The URLs it
+/// answers with belong to each request (``MCPRequestContext/urls``).
 public struct AuthorizationServer: Sendable {
     public let configuration: AuthConfiguration
-    public let urls: ServerURLs
     public let store: any ServerStore
     public let keyRing: KeyRing
     public let verifier: TokenVerifier
     public let registry: ClientRegistry
 
-    public init(configuration: AuthConfiguration, urls: ServerURLs, store: any ServerStore, keyRing: KeyRing) {
+    public init(configuration: AuthConfiguration, store: any ServerStore, keyRing: KeyRing) {
         self.configuration = configuration
-        self.urls = urls
         self.store = store
         self.keyRing = keyRing
         self.verifier = TokenVerifier(
             keyRing: keyRing,
             store: store,
-            urls: urls,
+            tokenLifetime: configuration.tokenLifetime,
             clientRecheckInterval: configuration.clientRecheckInterval
         )
-        self.registry = ClientRegistry(store: store, urls: urls)
+        self.registry = ClientRegistry(store: store)
     }
 
-    /// Issues an access token for `client` (already authenticated) with `scope`.
-    func issueToken(for client: StoredClient, scope: String, now: Date = Date()) async throws -> TokenResponse {
+    /// Issues an access token for `client` (already authenticated) with `scope`, for the resource in `urls`.
+    func issueToken(
+        for client: StoredClient,
+        scope: String,
+        urls: ServerURLs,
+        now: Date = Date()
+    ) async throws -> TokenResponse {
         // Whole seconds: NumericDate may be fractional, but some verifiers expect integers.
         let now = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         let lifetime = self.configuration.tokenLifetimeSeconds
         let claims = AccessTokenClaims(
-            issuer: .init(value: self.urls.issuer),
+            issuer: .init(value: urls.issuer),
             subject: .init(value: client.id),
-            audience: .init(value: [self.urls.resource]),
+            audience: .init(value: [urls.resource]),
             expiration: .init(value: now.addingTimeInterval(TimeInterval(lifetime))),
             issuedAt: .init(value: now),
             id: .init(value: SecretToken.generate(byteCount: 16)),
@@ -47,33 +51,46 @@ public struct AuthorizationServer: Sendable {
 
     /// Counts a hit against a per-minute limit; throws 429 with `Retry-After` past it.
     func enforceRateLimit(_ key: String, perMinute limit: Int, now: Date = Date()) async throws {
-        let decision = try await self.store.consumeRateLimit(key: key, limit: limit, window: .seconds(60), now: now)
-        guard decision.allowed else {
-            throw OAuthHTTPError.tooManyRequests(
-                retryAfterSeconds: Int(decision.resetAt.timeIntervalSince(now).rounded(.up))
-            )
-        }
+        if let refusal = try await self.countRateLimit(key, perMinute: limit, now: now) { throw refusal }
     }
 
-    /// The RFC 9728 document.
-    public var protectedResourceMetadata: ProtectedResourceMetadata {
+    /// Counts a hit against a per-minute limit; the 429 to answer with when it is past the limit.
+    func countRateLimit(_ key: String, perMinute limit: Int, now: Date = Date()) async throws -> OAuthHTTPError? {
+        let decision = try await self.store.consumeRateLimit(
+            key: key,
+            limit: limit,
+            window: Self.rateLimitWindow,
+            now: now
+        )
+        guard !decision.allowed else { return nil }
+        return OAuthHTTPError.tooManyRequests(
+            retryAfterSeconds: Int(decision.resetAt.timeIntervalSince(now).rounded(.up))
+        )
+    }
+
+    /// Every rate limit counts per minute; stores may forget a window once it is this old.
+    public static let rateLimitWindow: Duration = .seconds(60)
+
+    /// The RFC 9728 document for the resource in `urls`.
+    public func protectedResourceMetadata(urls: ServerURLs) -> ProtectedResourceMetadata {
         ProtectedResourceMetadata(
-            resource: self.urls.resource,
-            authorizationServers: [self.urls.issuer],
+            resource: urls.resource,
+            authorizationServers: [urls.issuer],
             scopesSupported: OAuthScope.all,
             resourceName: "remote-mcp"
         )
     }
 
-    /// The RFC 8414 document; it names only endpoints that exist under the current configuration.
-    public var authorizationServerMetadata: AuthorizationServerMetadata {
+    /// The RFC 8414 document for the issuer in `urls`; it names only endpoints that exist under the current
+    /// configuration.
+    public func authorizationServerMetadata(urls: ServerURLs) -> AuthorizationServerMetadata {
         AuthorizationServerMetadata(
-            issuer: self.urls.issuer,
+            issuer: urls.issuer,
             // Present because common MCP SDKs refuse metadata without it; it answers unsupported_response_type.
-            authorizationEndpoint: self.urls.authorization,
-            tokenEndpoint: self.urls.token,
-            registrationEndpoint: self.configuration.registration == .closed ? nil : self.urls.registration,
-            jwksURI: self.keyRing.algorithm == "HS256" ? nil : self.urls.jwks,
+            authorizationEndpoint: urls.authorization,
+            tokenEndpoint: urls.token,
+            registrationEndpoint: self.configuration.registration == .closed ? nil : urls.registration,
+            jwksURI: self.keyRing.algorithm == "HS256" ? nil : urls.jwks,
             scopesSupported: OAuthScope.all,
             responseTypesSupported: [],
             grantTypesSupported: ["client_credentials"],

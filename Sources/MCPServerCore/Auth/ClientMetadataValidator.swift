@@ -9,6 +9,8 @@ import MCPWire
 enum ClientMetadataValidator {
     static let supportedGrantTypes: Set<String> = ["client_credentials"]
     static let supportedAuthMethods: Set<String> = ["client_secret_basic", "client_secret_post"]
+    /// RFC 7591 §2: the method when a client names none.
+    static let defaultAuthMethod = "client_secret_basic"
     static let maxTextLength = 200
     static let maxURILength = 2000
     static let maxListLength = 10
@@ -42,7 +44,7 @@ enum ClientMetadataValidator {
         }
         metadata.responseTypes = responseTypes
 
-        let method = try Self.string(members, "token_endpoint_auth_method", maxLength: 100) ?? "client_secret_basic"
+        let method = try Self.string(members, "token_endpoint_auth_method", maxLength: 100) ?? Self.defaultAuthMethod
         guard Self.supportedAuthMethods.contains(method) else {
             throw .invalidClientMetadata(
                 "unsupported token_endpoint_auth_method '\(method)'; use client_secret_basic or client_secret_post"

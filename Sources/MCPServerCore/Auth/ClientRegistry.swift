@@ -5,22 +5,21 @@ public import MCPWire
 /// the operator CLI alike. Secrets are returned once, at creation, and stored only as hashes.
 public struct ClientRegistry: Sendable {
     let store: any ServerStore
-    let urls: ServerURLs
 
-    public init(store: any ServerStore, urls: ServerURLs) {
+    public init(store: any ServerStore) {
         self.store = store
-        self.urls = urls
     }
 
     /// Validates metadata (JSON, as received) and registers a new client.
+    /// - Parameter urls: where the client's `registration_client_uri` lives.
     /// - Returns: the full client information response, with the secret and registration access token.
-    public func register(_ json: JSONValue, now: Date = Date()) async throws -> ClientInformation {
+    public func register(_ json: JSONValue, urls: ServerURLs, now: Date = Date()) async throws -> ClientInformation {
         let metadata = try ClientMetadataValidator.validate(json)
-        return try await self.register(metadata, now: now)
+        return try await self.register(metadata, urls: urls, now: now)
     }
 
     /// Registers already-validated metadata.
-    func register(_ metadata: ClientMetadata, now: Date) async throws -> ClientInformation {
+    func register(_ metadata: ClientMetadata, urls: ServerURLs, now: Date) async throws -> ClientInformation {
         let secret = SecretToken.generate()
         let registrationToken = SecretToken.generate()
         for _ in 0..<3 {
@@ -39,7 +38,13 @@ public struct ClientRegistry: Sendable {
             } catch let error as ServerStoreError where error == .duplicate {
                 continue
             }
-            return self.information(client, metadata: metadata, secret: secret, registrationToken: registrationToken)
+            return self.information(
+                client,
+                metadata: metadata,
+                secret: secret,
+                registrationToken: registrationToken,
+                urls: urls
+            )
         }
         throw ServerStoreError.duplicate
     }
@@ -47,7 +52,7 @@ public struct ClientRegistry: Sendable {
     /// The client `id` when `registrationToken` is its registration access token; `nil` otherwise (whether
     /// or not the client exists, so callers cannot tell the two apart).
     public func authenticate(id: String, registrationToken: String) async throws -> StoredClient? {
-        let client = try await self.store.client(id: id)
+        let client = Self.isWellFormed(id: id) ? try await self.store.client(id: id) : nil
         // Compare against a dummy hash when the client is missing, so both paths take the same time.
         let matches = SecretToken.matches(
             registrationToken,
@@ -58,18 +63,37 @@ public struct ClientRegistry: Sendable {
 
     /// The client `id` when `secret` is its client secret; `nil` otherwise, in the same time either way.
     public func authenticate(id: String, secret: String) async throws -> StoredClient? {
-        let client = try await self.store.client(id: id)
+        let client = Self.isWellFormed(id: id) ? try await self.store.client(id: id) : nil
         let matches = SecretToken.matches(secret, storedHash: client?.secretHash ?? Self.dummyHash)
         return matches ? client : nil
     }
 
+    /// Whether `id` could be a client id at all: 1 to 128 URL-safe characters. Checked before any store
+    /// lookup, so an empty or huge id is an unknown client, not a backend error (DynamoDB refuses both keys).
+    public static func isWellFormed(id: String) -> Bool {
+        (1...Self.maxClientIDLength).contains(id.utf8.count)
+            && id.utf8.allSatisfy { byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+                    || byte == UInt8(ascii: "~")
+            }
+    }
+
+    static let maxClientIDLength = 128
+
     private static let dummyHash = SecretToken.hash("no client has this secret or token")
 
     /// RFC 7592 §2.2 full replacement of a client's metadata.
+    ///
+    /// Nothing may widen what the client was granted: an omitted `scope`, `grant_types` or
+    /// `token_endpoint_auth_method` keeps the stored value, a scope or grant outside the stored ones is refused,
+    /// and the authentication method cannot change (RFC 7592 §2.2 lets the server refuse any value it would
+    /// not have granted).
     public func replace(
         _ client: StoredClient,
         with json: JSONValue,
         registrationToken: String,
+        urls: ServerURLs,
         now: Date = Date()
     )
         async throws -> ClientInformation
@@ -93,21 +117,59 @@ public struct ClientRegistry: Sendable {
                 )
             }
         }
-        let metadata = try ClientMetadataValidator.validate(json)
+        var metadata = try ClientMetadataValidator.validate(json)
+        let granted = try Self.metadata(of: client)
+        func given(_ key: String) -> Bool { members[key] != nil && members[key] != .null }
+        if !given("scope") {
+            metadata.scope = granted.scope
+        } else {
+            let allowed = Set(OAuthScope.parse(granted.scope ?? ""))
+            for scope in OAuthScope.parse(metadata.scope ?? "") where !allowed.contains(scope) {
+                throw OAuthHTTPError.invalidClientMetadata(
+                    "scope '\(scope)' was not granted to this client; an update can only narrow the scope"
+                )
+            }
+        }
+        if !given("grant_types") {
+            metadata.grantTypes = granted.grantTypes
+        } else {
+            let allowed = Set(granted.grantTypes ?? [])
+            for grant in metadata.grantTypes ?? [] where !allowed.contains(grant) {
+                throw OAuthHTTPError.invalidClientMetadata(
+                    "grant type '\(grant)' was not granted to this client; an update cannot add one"
+                )
+            }
+        }
+        let method = granted.tokenEndpointAuthMethod ?? ClientMetadataValidator.defaultAuthMethod
+        if given("token_endpoint_auth_method"), metadata.tokenEndpointAuthMethod != method {
+            throw OAuthHTTPError.invalidClientMetadata("token_endpoint_auth_method is fixed at \(method)")
+        }
+        metadata.tokenEndpointAuthMethod = method
         var updated = client
         updated.metadata = try JSONValue(encoding: metadata)
         updated.updatedAt = now
         try await self.store.updateClient(updated)
-        return self.information(updated, metadata: metadata, secret: nil, registrationToken: registrationToken)
+        return self.information(
+            updated,
+            metadata: metadata,
+            secret: nil,
+            registrationToken: registrationToken,
+            urls: urls
+        )
     }
 
     /// The client information response for a stored client (no secret: it exists only as a hash).
-    public func information(_ client: StoredClient, registrationToken: String?) throws -> ClientInformation {
+    public func information(
+        _ client: StoredClient,
+        registrationToken: String?,
+        urls: ServerURLs
+    ) throws -> ClientInformation {
         self.information(
             client,
             metadata: try Self.metadata(of: client),
             secret: nil,
-            registrationToken: registrationToken
+            registrationToken: registrationToken,
+            urls: urls
         )
     }
 
@@ -120,7 +182,8 @@ public struct ClientRegistry: Sendable {
         _ client: StoredClient,
         metadata: ClientMetadata,
         secret: String?,
-        registrationToken: String?
+        registrationToken: String?,
+        urls: ServerURLs
     )
         -> ClientInformation
     {
@@ -130,7 +193,7 @@ public struct ClientRegistry: Sendable {
             clientIDIssuedAt: Int(client.createdAt.timeIntervalSince1970),
             clientSecretExpiresAt: 0,
             registrationAccessToken: registrationToken,
-            registrationClientURI: self.urls.client(client.id),
+            registrationClientURI: urls.client(client.id),
             metadata: metadata
         )
     }

@@ -3,6 +3,7 @@ public import Foundation
 import JWTKit
 public import Logging
 public import MCPWire
+import NIOConcurrencyHelpers
 
 /// The JWT signing and verification keys.
 ///
@@ -24,6 +25,10 @@ public actor KeyRing {
 
     /// The JWS algorithm tokens carry.
     public nonisolated let algorithm: String
+    /// Counts the changes of the set of verifying keys, readable without awaiting the actor, so
+    /// ``TokenVerifier`` can drop what it verified under keys that are gone.
+    public nonisolated var generation: Int { self.generationBox.withLockedValue { $0 } }
+    private nonisolated let generationBox = NIOLockedValueBox(0)
     /// Longest token lifetime; a retired key keeps verifying this long (plus slack) after retirement.
     let tokenLifetime: Duration
     static let refreshInterval: Duration = .seconds(30)
@@ -104,6 +109,10 @@ public actor KeyRing {
     }
 
     private func reload() async throws {
+        let previousKIDs = self.verifyingKIDs
+        defer {
+            if self.verifyingKIDs != previousKIDs { self.generationBox.withLockedValue { $0 += 1 } }
+        }
         let collection = JWTKeyCollection()
         switch self.source {
         case .sharedSecret(let secret):

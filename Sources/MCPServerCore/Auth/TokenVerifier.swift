@@ -9,10 +9,12 @@ import NIOConcurrencyHelpers
 ///
 /// In order: the header (`typ` is `at+jwt`, `alg` is exactly the ring's algorithm, so `none` and
 /// HS256-with-the-public-key confusion fail before any crypto), the signature and expiry (jwt-kit), the
-/// issuer, the audience (this server's `/mcp` URL), and that the client still exists.
+/// issuer and the audience (the request's `/mcp` URL), the times (`exp`, `nbf`, `iat`, and a lifetime no longer
+/// than this server issues), and that the client still exists.
 ///
-/// A verified token is remembered by its SHA-256 until it expires, so repeated requests cost one hash and
-/// one dictionary lookup. Client existence is re-read from the store at most every
+/// A verified token is remembered by its SHA-256 until it expires, but never longer than one token lifetime and
+/// never across a change of the key ring, so a token forged with a key that has since been removed cannot
+/// outlive the removal. Repeated requests cost one hash and one dictionary lookup. Client existence is re-read from the store at most every
 /// ``AuthConfiguration/clientRecheckInterval``, and at once after a deletion through this process.
 public final class TokenVerifier: Sendable {
     /// Why a token was refused; the text goes into `error_description`.
@@ -23,35 +25,53 @@ public final class TokenVerifier: Sendable {
     private struct CachedToken {
         let authorization: MCPAuthorization
         let expiresAt: Date
+        /// The URLs it was verified against: a request answered under other URLs (another Lambda domain)
+        /// must check issuer and audience again.
+        let urls: ServerURLs
     }
 
     private let keyRing: KeyRing
     private let store: any ServerStore
-    private let urls: ServerURLs
     private let clientRecheckInterval: TimeInterval
+    /// The longest lifetime a token of this server can have.
+    private let tokenLifetime: TimeInterval
+    /// Allowed clock difference between the issuing and the verifying instance.
+    static let clockSkew: TimeInterval = 60
     /// Both caches behind one lock, so the common case (a known token of a recently checked client) takes
     /// it once.
     private struct Caches {
         var tokens: [SHA256Digest: CachedToken] = [:]
         var clientsCheckedAt: [String: Date] = [:]
+        /// The key ring's ``KeyRing/generation`` the tokens were verified under.
+        var keyGeneration = 0
     }
 
     private let caches = NIOLockedValueBox(Caches())
     private static let cacheLimit = 50_000
 
-    public init(keyRing: KeyRing, store: any ServerStore, urls: ServerURLs, clientRecheckInterval: Duration) {
+    public init(
+        keyRing: KeyRing,
+        store: any ServerStore,
+        tokenLifetime: Duration,
+        clientRecheckInterval: Duration
+    ) {
         self.keyRing = keyRing
         self.store = store
-        self.urls = urls
+        self.tokenLifetime = Double(tokenLifetime.components.seconds)
         self.clientRecheckInterval = Double(clientRecheckInterval.components.seconds)
     }
 
-    /// Verifies `token`, or throws a ``Rejection`` that says why.
-    public func verify(_ token: String, now: Date = Date()) async throws -> MCPAuthorization {
+    /// Verifies `token` for the resource and issuer in `urls`, or throws a ``Rejection`` that says why.
+    public func verify(_ token: String, urls: ServerURLs, now: Date = Date()) async throws -> MCPAuthorization {
         let key = SHA256.hash(data: Array(token.utf8))
         let recheck = self.clientRecheckInterval
+        let generation = self.keyRing.generation
         let (cached, clientFresh): (MCPAuthorization?, Bool) = self.caches.withLockedValue { caches in
-            guard let entry = caches.tokens[key], entry.expiresAt > now else { return (nil, false) }
+            if caches.keyGeneration != generation {
+                caches.tokens.removeAll()
+                caches.keyGeneration = generation
+            }
+            guard let entry = caches.tokens[key], entry.expiresAt > now, entry.urls == urls else { return (nil, false) }
             let checked = caches.clientsCheckedAt[entry.authorization.clientID]
             return (entry.authorization, checked.map { now.timeIntervalSince($0) < recheck } ?? false)
         }
@@ -60,14 +80,21 @@ public final class TokenVerifier: Sendable {
         if let cached {
             authorization = cached
         } else {
-            let (verified, expiresAt) = try await self.verifyUncached(token, now: now)
+            let (verified, expiresAt) = try await self.verifyUncached(token, urls: urls, now: now)
             authorization = verified
+            let entry = CachedToken(
+                authorization: verified,
+                expiresAt: min(expiresAt, now.addingTimeInterval(self.tokenLifetime)),
+                urls: urls
+            )
             self.caches.withLockedValue { caches in
+                // Verified under a ring that has changed since: not worth keeping.
+                guard caches.keyGeneration == generation else { return }
                 if caches.tokens.count >= Self.cacheLimit {
                     caches.tokens = caches.tokens.filter { $0.value.expiresAt > now }
                     if caches.tokens.count >= Self.cacheLimit { caches.tokens.removeAll() }
                 }
-                caches.tokens[key] = CachedToken(authorization: verified, expiresAt: expiresAt)
+                caches.tokens[key] = entry
             }
         }
         try await self.checkClientExists(authorization.clientID, now: now)
@@ -90,7 +117,11 @@ public final class TokenVerifier: Sendable {
         self.caches.withLockedValue { $0.clientsCheckedAt[clientID] = now }
     }
 
-    private func verifyUncached(_ token: String, now: Date) async throws -> (MCPAuthorization, Date) {
+    private func verifyUncached(
+        _ token: String,
+        urls: ServerURLs,
+        now: Date
+    ) async throws -> (MCPAuthorization, Date) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerBytes = Base64URL.decode(parts[0]),
             let header = try? JSONValue(parsing: headerBytes), case .object = header
@@ -113,12 +144,20 @@ public final class TokenVerifier: Sendable {
             throw Rejection(reason: "bad signature or malformed token")
         }
         guard claims.expiration.value > now else { throw Rejection(reason: "token expired") }
-        guard claims.issuer.value == self.urls.issuer else { throw Rejection(reason: "wrong issuer") }
-        guard claims.audience.value.contains(self.urls.resource) else {
+        guard claims.issuer.value == urls.issuer else { throw Rejection(reason: "wrong issuer") }
+        guard claims.audience.value.contains(urls.resource) else {
             throw Rejection(reason: "token is for another audience")
         }
-        guard claims.issuedAt.value <= now.addingTimeInterval(60) else {
+        guard claims.issuedAt.value <= now.addingTimeInterval(Self.clockSkew) else {
             throw Rejection(reason: "token issued in the future")
+        }
+        if let notBefore = claims.notBefore, notBefore.value > now.addingTimeInterval(Self.clockSkew) {
+            throw Rejection(reason: "token not valid yet")
+        }
+        // A token that lives longer than this server ever issues was not issued by it as configured.
+        guard claims.expiration.value.timeIntervalSince(claims.issuedAt.value) <= self.tokenLifetime + Self.clockSkew
+        else {
+            throw Rejection(reason: "token lifetime exceeds this server's")
         }
         guard claims.subject.value == claims.clientID else { throw Rejection(reason: "malformed token") }
         let scopes = Set(OAuthScope.parse(claims.scope))

@@ -11,17 +11,17 @@ import NIOCore
 public struct MCPController: Sendable {
     let dispatcher: MCPDispatcher
     let maxBodyBytes: Int
-    /// Where `WWW-Authenticate` challenges point (the protected-resource metadata), when auth is on.
-    let resourceMetadataURL: String?
+    /// Whether `WWW-Authenticate` challenges name the request's protected-resource metadata (auth is on).
+    let challengesPointToMetadata: Bool
 
     public init(
         dispatcher: MCPDispatcher,
         maxBodyBytes: Int,
-        resourceMetadataURL: String? = nil
+        challengesPointToMetadata: Bool = false
     ) {
         self.dispatcher = dispatcher
         self.maxBodyBytes = maxBodyBytes
-        self.resourceMetadataURL = resourceMetadataURL
+        self.challengesPointToMetadata = challengesPointToMetadata
     }
 
     /// Adds POST (and the 405 answers for every other method) to `group`.
@@ -65,7 +65,9 @@ public struct MCPController: Sendable {
         var response = Self.response(for: reply)
         if case .insufficientScope(_, let scope) = reply {
             response.headers[.wwwAuthenticate] =
-                #"Bearer error="insufficient_scope", scope="\#(scope)", resource_metadata="\#(self.resourceMetadataURL ?? "")""#
+                #"Bearer error="insufficient_scope", scope="\#(scope)""#
+                + (self.challengesPointToMetadata
+                    ? #", resource_metadata="\#(context.urls.protectedResourceMetadata)""# : "")
         }
         return response
     }

@@ -5,7 +5,7 @@ import MCPWire
 /// Refuses `/mcp` requests whose `Origin` is present and not allowed, with 403 (MCP transport rules,
 /// DNS-rebinding protection). It runs before authentication, so a foreign page gets 403 whether or not
 /// it has a token. CORS preflights are left to ``CORSMiddleware``.
-public struct OriginGuardMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct OriginGuardMiddleware<Context: MCPRequestContext>: RouterMiddleware {
     let policy: OriginPolicy
 
     public init(policy: OriginPolicy) {
@@ -19,7 +19,9 @@ public struct OriginGuardMiddleware<Context: RequestContext>: RouterMiddleware {
     )
         async throws -> Response
     {
-        guard request.method == .options || self.policy.permits(request.headers[.origin]) else {
+        guard
+            request.method == .options || self.policy.permits(request.headers[.origin], ownOrigin: context.urls.origin)
+        else {
             context.logger.notice(
                 "Refused MCP request from a foreign origin",
                 metadata: ["http.origin": "\(request.headers[.origin] ?? "")"]

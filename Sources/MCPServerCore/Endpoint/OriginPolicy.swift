@@ -1,6 +1,7 @@
 /// Which browser origins may call the server (DNS-rebinding protection, MCP transport rules).
 ///
-/// Requests without `Origin` (every non-browser client) pass; a present `Origin` must be on the list.
+/// Requests without `Origin` (every non-browser client) pass; a present `Origin` must be on the list or be the
+/// server's own origin (the request's base URL, which a page the server itself served would send).
 public struct OriginPolicy: Sendable, Hashable {
     private let allowed: Set<String>
 
@@ -11,9 +12,12 @@ public struct OriginPolicy: Sendable, Hashable {
     }
 
     /// `true` when a request with this `Origin` header (or none) may proceed.
-    public func permits(_ origin: String?) -> Bool {
+    /// - Parameter ownOrigin: the server's own origin for this request (``ServerURLs/origin``).
+    public func permits(_ origin: String?, ownOrigin: String? = nil) -> Bool {
         guard let origin else { return true }
-        return self.allowed.contains("*") || self.allowed.contains(Self.normalize(origin))
+        let normalized = Self.normalize(origin)
+        return self.allowed.contains("*") || self.allowed.contains(normalized)
+            || ownOrigin.map { Self.normalize($0) == normalized } ?? false
     }
 
     private static func normalize(_ origin: String) -> String {

@@ -23,7 +23,7 @@ public struct BearerAuthMiddleware<Context: MCPRequestContext>: RouterMiddleware
     {
         // CORS preflights carry no credentials by design.
         if request.method == .options { return try await next(request, context) }
-        let metadata = self.server.urls.protectedResourceMetadata
+        let metadata = context.urls.protectedResourceMetadata
         guard let token = BearerToken.from(request.headers) else {
             let challenge =
                 #"Bearer resource_metadata="\#(metadata)", scope="\#(OAuthScope.all.joined(separator: " "))""#
@@ -37,7 +37,7 @@ public struct BearerAuthMiddleware<Context: MCPRequestContext>: RouterMiddleware
         var context = context
         do {
             guard !token.isEmpty else { throw TokenVerifier.Rejection(reason: "use the Bearer scheme") }
-            context.authorization = try await self.server.verifier.verify(token)
+            context.authorization = try await self.server.verifier.verify(token, urls: context.urls)
         } catch let rejection as TokenVerifier.Rejection {
             AuditLog.record(
                 "token.rejected",

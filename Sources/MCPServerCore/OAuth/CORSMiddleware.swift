@@ -3,7 +3,7 @@ public import Hummingbird
 
 /// CORS for browser clients such as MCP Inspector: answers preflights and marks responses, for the
 /// origins the ``OriginPolicy`` allows. Discovery documents and keys are public and allow any origin.
-public struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct CORSMiddleware<Context: MCPRequestContext>: RouterMiddleware {
     let policy: OriginPolicy
     let publicPaths: @Sendable (String) -> Bool
 
@@ -26,7 +26,7 @@ public struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         guard let origin = request.headers[.origin] else { return try await next(request, context) }
         let isPublic = self.publicPaths(request.uri.path)
-        let allowed = isPublic || self.policy.permits(origin)
+        let allowed = isPublic || self.policy.permits(origin, ownOrigin: context.urls.origin)
         if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
             guard allowed else { return Response(status: .forbidden) }
             var response = Response(status: .noContent)

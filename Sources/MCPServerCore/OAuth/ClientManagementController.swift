@@ -20,7 +20,10 @@ public struct ClientManagementController: Sendable {
 
     @Sendable func read(_ request: Request, context: some MCPRequestContext) async throws -> Response {
         let (client, token) = try await self.authenticate(request, context: context)
-        return OAuthHTTPError.response(.ok, try self.server.registry.information(client, registrationToken: token))
+        return OAuthHTTPError.response(
+            .ok,
+            try self.server.registry.information(client, registrationToken: token, urls: context.urls)
+        )
     }
 
     @Sendable func replace(_ request: Request, context: some MCPRequestContext) async throws -> Response {
@@ -36,7 +39,12 @@ public struct ClientManagementController: Sendable {
         guard let json = try? JSONValue(parsing: body) else {
             throw OAuthHTTPError.invalidClientMetadata("the body is not valid JSON")
         }
-        let information = try await self.server.registry.replace(client, with: json, registrationToken: token)
+        let information = try await self.server.registry.replace(
+            client,
+            with: json,
+            registrationToken: token,
+            urls: context.urls
+        )
         AuditLog.record(
             "client.updated",
             outcome: "success",

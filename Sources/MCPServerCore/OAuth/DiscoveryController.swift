@@ -14,8 +14,7 @@ public struct DiscoveryController: Sendable {
     /// Routes, relative to the server's root: the RFC well-known forms (path inserted after the host) and,
     /// when the public URL has a path prefix, the same documents under that prefix, which is what a
     /// stage-prefixed API Gateway can route.
-    public func addRoutes<Context: MCPRequestContext>(to router: Router<Context>) {
-        let prefix = self.server.urls.pathPrefix
+    public func addRoutes<Context: MCPRequestContext>(to router: Router<Context>, pathPrefix prefix: String) {
         var resourcePaths = [
             "/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource\(prefix)/mcp",
         ]
@@ -32,10 +31,14 @@ public struct DiscoveryController: Sendable {
             issuerPaths += ["\(prefix)/.well-known/oauth-authorization-server"]
         }
         for path in Set(resourcePaths) {
-            router.get(RouterPath(path)) { _, _ in try Self.document(self.server.protectedResourceMetadata) }
+            router.get(RouterPath(path)) { _, context in
+                try Self.document(self.server.protectedResourceMetadata(urls: context.urls))
+            }
         }
         for path in Set(issuerPaths) {
-            router.get(RouterPath(path)) { _, _ in try Self.document(self.server.authorizationServerMetadata) }
+            router.get(RouterPath(path)) { _, context in
+                try Self.document(self.server.authorizationServerMetadata(urls: context.urls))
+            }
         }
         for base in Set(["", prefix]) {
             router.get(RouterPath("\(base)/jwks.json")) { _, _ in

@@ -19,11 +19,12 @@ public struct RegistrationController: Sendable {
         var request = request
         let ip = context.clientIPAddress
         do {
-            try self.checkPolicy(request)
+            // Counted before the policy check, so guesses at the initial access token are limited too.
             try await self.server.enforceRateLimit(
-                "dcr:ip:\(ip ?? "unknown")",
+                RateLimitKey.registration(ip: ip),
                 perMinute: self.server.configuration.registrationsPerMinutePerIP
             )
+            try self.checkPolicy(request)
             guard MediaTypes.isJSON(request.headers[.contentType]) else {
                 throw OAuthHTTPError.invalidClientMetadata("Content-Type must be application/json")
             }
@@ -37,7 +38,7 @@ public struct RegistrationController: Sendable {
             } catch {
                 throw OAuthHTTPError.invalidClientMetadata("the body is not valid JSON: \(error.reason)")
             }
-            let information = try await self.server.registry.register(json)
+            let information = try await self.server.registry.register(json, urls: context.urls)
             AuditLog.record(
                 "client.registered",
                 outcome: "success",

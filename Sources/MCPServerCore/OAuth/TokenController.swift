@@ -29,10 +29,6 @@ public struct TokenController: Sendable {
         let ip = context.clientIPAddress
         var clientID: String?
         do {
-            try await self.server.enforceRateLimit(
-                "token:ip:\(ip ?? "unknown")",
-                perMinute: self.server.configuration.tokenRequestsPerMinutePerIP
-            )
             let contentType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(
                 in: .whitespaces
             )
@@ -56,7 +52,7 @@ public struct TokenController: Sendable {
             clientID = credentials.id
             let client = try await self.authenticate(credentials)
             try await self.server.enforceRateLimit(
-                "token:client:\(client.id)",
+                RateLimitKey.token(client: client.id),
                 perMinute: self.server.configuration.tokenRequestsPerMinutePerClient
             )
             guard let grant = form["grant_type"] else { throw OAuthHTTPError.invalidRequest("grant_type is required") }
@@ -86,10 +82,14 @@ public struct TokenController: Sendable {
                     )
                 }
             }
-            if let resource = form["resource"], !self.isOurResource(resource) {
-                throw OAuthHTTPError(.badRequest, "invalid_target", "resource must be \(self.server.urls.resource)")
+            if let resource = form["resource"], !Self.isResource(resource, of: context.urls) {
+                throw OAuthHTTPError(.badRequest, "invalid_target", "resource must be \(context.urls.resource)")
             }
-            let response = try await self.server.issueToken(for: client, scope: scopes.joined(separator: " "))
+            let response = try await self.server.issueToken(
+                for: client,
+                scope: scopes.joined(separator: " "),
+                urls: context.urls
+            )
             AuditLog.record(
                 "token.issued",
                 outcome: "success",
@@ -98,7 +98,16 @@ public struct TokenController: Sendable {
                 logger: context.logger
             )
             return OAuthHTTPError.response(.ok, response)
-        } catch let error as OAuthHTTPError {
+        } catch var error as OAuthHTTPError {
+            // Failures count per address; a client's own limit (429 above) is not a failure of the address.
+            if error.status != .tooManyRequests,
+                let refusal = try await self.server.countRateLimit(
+                    RateLimitKey.tokenFailure(ip: ip),
+                    perMinute: self.server.configuration.tokenFailuresPerMinutePerIP
+                )
+            {
+                error = refusal
+            }
             AuditLog.record(
                 "token.refused",
                 outcome: error.code,
@@ -147,7 +156,8 @@ public struct TokenController: Sendable {
         else {
             throw Self.invalidClient(basic: basic, "unknown client or wrong secret")
         }
-        let registered = try ClientRegistry.metadata(of: client).tokenEndpointAuthMethod ?? "client_secret_basic"
+        let registered =
+            try ClientRegistry.metadata(of: client).tokenEndpointAuthMethod ?? ClientMetadataValidator.defaultAuthMethod
         guard registered == credentials.method else {
             throw Self.invalidClient(basic: basic, "this client is registered for \(registered)")
         }
@@ -165,8 +175,8 @@ public struct TokenController: Sendable {
     }
 
     /// `resource` names this server's MCP endpoint (scheme and host compared case-insensitively).
-    private func isOurResource(_ value: String) -> Bool {
-        guard let given = URLComponents(string: value), let ours = URLComponents(string: self.server.urls.resource),
+    private static func isResource(_ value: String, of urls: ServerURLs) -> Bool {
+        guard let given = URLComponents(string: value), let ours = URLComponents(string: urls.resource),
             given.fragment == nil
         else { return false }
         var givenPath = given.path

@@ -6,8 +6,16 @@ public import NIOCore
 /// ``LocalRequestContext`` serves the Hummingbird server; the Lambda adapter brings its own. Routes are
 /// written against this protocol, so one router serves both.
 public protocol MCPRequestContext: RequestContext {
-    /// The peer's IP address, for rate limits and audit lines; `nil` when unknown.
-    var clientIPAddress: String? { get }
+    /// The address that sent the request (the TCP peer, or API Gateway's `sourceIp`); `nil` when unknown.
+    /// Rate limits and audit lines use ``clientIPAddress``, which honours trusted proxies.
+    var peerIPAddress: String? { get }
+    /// The caller's IP address as rate limits and audit lines see it; set by ``ClientAddressMiddleware`` from
+    /// ``peerIPAddress`` and, only when the peer is a trusted proxy, `X-Forwarded-For` / `Forwarded`.
+    var clientIPAddress: String? { get set }
+    /// The local port the request arrived on, for hosts that listen on a socket; `nil` on Lambda.
+    var localPort: Int? { get }
+    /// The URLs this request is answered with (issuer, audience, metadata, challenges); set per request.
+    var urls: ServerURLs { get set }
     /// What the verified bearer token allows; set by ``BearerAuthMiddleware``, `nil` with `--auth none`.
     var authorization: MCPAuthorization? { get set }
 }
@@ -16,13 +24,23 @@ public protocol MCPRequestContext: RequestContext {
 public struct LocalRequestContext: MCPRequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    public let localPort: Int?
+    public var clientIPAddress: String?
+    public var urls: ServerURLs
     public var authorization: MCPAuthorization?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
+        let local = source.channel.localAddress
+        self.localPort = local?.port
+        self.clientIPAddress = self.remoteAddress?.ipAddress
+        // The address the connection arrived on; the router's base-URL middleware replaces it with the
+        // configured host name or public URL.
+        let host = local?.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "127.0.0.1"
+        self.urls = ServerURLs(base: "http://\(host):\(local?.port ?? 80)")
         self.authorization = nil
     }
 
-    public var clientIPAddress: String? { self.remoteAddress?.ipAddress }
+    public var peerIPAddress: String? { self.remoteAddress?.ipAddress }
 }

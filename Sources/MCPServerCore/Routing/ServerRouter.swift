@@ -1,4 +1,5 @@
 public import Hummingbird
+public import MCPWire
 
 /// What the router needs, whichever host serves it.
 public struct ServerDependencies: Sendable {
@@ -6,8 +7,13 @@ public struct ServerDependencies: Sendable {
     public var store: any ServerStore
     public var originPolicy: OriginPolicy
     public var maxBodyBytes: Int
-    /// The published URLs; their path prefix decides where routes live.
-    public var urls: ServerURLs
+    /// Where each request's ``ServerURLs`` come from; a configured base URL's path prefix decides where routes
+    /// live.
+    public var baseURL: BaseURLSource
+    /// Proxies whose forwarded-address headers are believed.
+    public var trustedProxies: TrustedProxies
+    /// When not empty, only callers in these blocks are served (`--allow-ip`).
+    public var allowedNetworks: [IPNetwork]
     /// The OAuth authorization server guarding `/mcp`; `nil` runs without authentication (`--auth none`).
     public var authorizationServer: AuthorizationServer?
 
@@ -16,23 +22,28 @@ public struct ServerDependencies: Sendable {
         store: any ServerStore,
         originPolicy: OriginPolicy,
         maxBodyBytes: Int,
-        urls: ServerURLs,
+        baseURL: BaseURLSource,
+        trustedProxies: TrustedProxies = .none,
+        allowedNetworks: [IPNetwork] = [],
         authorizationServer: AuthorizationServer?
     ) {
         self.dispatcher = dispatcher
         self.store = store
         self.originPolicy = originPolicy
         self.maxBodyBytes = maxBodyBytes
-        self.urls = urls
+        self.baseURL = baseURL
+        self.trustedProxies = trustedProxies
+        self.allowedNetworks = allowedNetworks
         self.authorizationServer = authorizationServer
     }
 
-    /// The dependencies `configuration` describes (allowed origins, body limit), as both hosts build them.
+    /// The dependencies `configuration` describes (allowed origins, body limit, proxies, allowed addresses), as
+    /// both hosts build them.
     public init(
         configuration: ServerConfiguration,
         dispatcher: MCPDispatcher,
         store: any ServerStore,
-        urls: ServerURLs,
+        baseURL: BaseURLSource,
         authorizationServer: AuthorizationServer?
     ) {
         self.init(
@@ -40,7 +51,9 @@ public struct ServerDependencies: Sendable {
             store: store,
             originPolicy: OriginPolicy(allowedOrigins: configuration.effectiveAllowedOrigins),
             maxBodyBytes: configuration.maxBodyBytes,
-            urls: urls,
+            baseURL: baseURL,
+            trustedProxies: TrustedProxies(configuration.trustedProxies),
+            allowedNetworks: configuration.allowedNetworks,
             authorizationServer: authorizationServer
         )
     }
@@ -58,13 +71,16 @@ public func buildRouter<Context: MCPRequestContext>(
 ) -> Router<Context> {
     let router = Router(context: Context.self)
     let auth = dependencies.authorizationServer
-    let prefix = dependencies.urls.pathPrefix
+    let prefix = dependencies.baseURL.pathPrefix
     router.addMiddleware {
+        RequestFactsMiddleware<Context>(baseURL: dependencies.baseURL, trustedProxies: dependencies.trustedProxies)
         RequestLogMiddleware<Context>()
+        IPAllowListMiddleware<Context>(networks: dependencies.allowedNetworks)
         CORSMiddleware<Context>(policy: dependencies.originPolicy) { path in
             path.contains("/.well-known/") || path.hasSuffix("/jwks.json")
         }
     }
+
     router.get("/healthz") { _, _ -> HTTPResponse.Status in .ok }
     // Served at the root and under the public URL's path prefix, so the server works whether or not the
     // proxy in front of it (an API Gateway stage, a reverse proxy) strips the prefix.
@@ -75,7 +91,7 @@ public func buildRouter<Context: MCPRequestContext>(
         MCPController(
             dispatcher: dependencies.dispatcher,
             maxBodyBytes: dependencies.maxBodyBytes,
-            resourceMetadataURL: auth?.urls.protectedResourceMetadata
+            challengesPointToMetadata: auth != nil
         )
         .addRoutes(to: mcp)
         if let auth {
@@ -89,7 +105,7 @@ public func buildRouter<Context: MCPRequestContext>(
             TokenController(server: auth).addRoutes(to: router.group(RouterPath(base + ServerPaths.token)))
         }
     }
-    if let auth { DiscoveryController(server: auth).addRoutes(to: router) }
+    if let auth { DiscoveryController(server: auth).addRoutes(to: router, pathPrefix: prefix) }
     return router
 }
 
