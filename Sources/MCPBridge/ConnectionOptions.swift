@@ -43,6 +43,27 @@ struct ConnectionOptions: ParsableArguments {
     var refreshMargin: Int?
 
     @Option(
+        help: ArgumentHelp(
+            "The initial access token the server asks for at registration. Visible to other users in the process list: prefer --registration-token-file or the environment. (env: MCP_BRIDGE_REGISTRATION_TOKEN)",
+            valueName: "token"
+        )
+    )
+    var registrationToken: String?
+
+    @Option(
+        help: "A file holding the initial access token for registration. (env: MCP_BRIDGE_REGISTRATION_TOKEN_FILE)"
+    )
+    var registrationTokenFile: String?
+
+    @Option(
+        help: """
+            The largest message accepted from the client or the server, in bytes: a stdin line, a JSON answer, an \
+            SSE line or event. (env: MCP_BRIDGE_MAX_MESSAGE_BYTES; default: 67108864, 64 MiB)
+            """
+    )
+    var maxMessageBytes: Int?
+
+    @Option(
         help: "trace, debug, info, notice, warning or error; logs go to stderr. (env: MCP_BRIDGE_LOG; default: info)"
     )
     var logLevel: String?
@@ -70,6 +91,15 @@ struct ConnectionOptions: ParsableArguments {
         guard timeoutSeconds >= 1 else { throw ValidationError("--timeout must be at least 1 second") }
         let margin = self.refreshMargin ?? 60
         guard margin >= 0 else { throw ValidationError("--refresh-margin cannot be negative") }
+        let maxMessageBytes =
+            try self.maxMessageBytes ?? environment["MCP_BRIDGE_MAX_MESSAGE_BYTES"].map {
+                guard let value = Int($0) else {
+                    throw ValidationError("MCP_BRIDGE_MAX_MESSAGE_BYTES must be a number of bytes")
+                }
+                return value
+            } ?? BridgeSettings.defaultMaxMessageBytes
+        guard maxMessageBytes >= 1 << 16 else { throw ValidationError("--max-message-bytes must be at least 65536") }
+        let registrationToken = try self.resolveRegistrationToken(environment: environment)
         let network = NetworkSettings(
             caFile: self.caFile ?? environment["MCP_BRIDGE_CA_FILE"],
             proxy: try ProxySettings.resolve(for: serverURL, environment: environment),
@@ -85,8 +115,41 @@ struct ConnectionOptions: ParsableArguments {
             clientName: self.clientName ?? BridgeSettings.defaultClientName(),
             scope: self.scope,
             refreshMargin: TimeInterval(margin),
-            credentialDirectory: CredentialStore.defaultDirectory(environment: environment)
+            credentialDirectory: CredentialStore.defaultDirectory(environment: environment),
+            maxMessageBytes: maxMessageBytes,
+            registrationToken: registrationToken
         )
+    }
+
+    /// The initial access token for registration: the flag, else the flag's file, else the environment's value,
+    /// else the environment's file. Flags win over the environment, so a config file can override a shell.
+    func resolveRegistrationToken(environment: [String: String]) throws -> InitialAccessToken? {
+        if self.registrationToken != nil, self.registrationTokenFile != nil {
+            throw ValidationError("give --registration-token or --registration-token-file, not both")
+        }
+        let text: String
+        if let value = self.registrationToken {
+            text = value
+        } else if let path = self.registrationTokenFile {
+            text = try Self.readTokenFile(path, name: "--registration-token-file")
+        } else if let value = environment["MCP_BRIDGE_REGISTRATION_TOKEN"], !value.isEmpty {
+            text = value
+        } else if let path = environment["MCP_BRIDGE_REGISTRATION_TOKEN_FILE"], !path.isEmpty {
+            text = try Self.readTokenFile(path, name: "MCP_BRIDGE_REGISTRATION_TOKEN_FILE")
+        } else {
+            return nil
+        }
+        guard let token = InitialAccessToken(text) else {
+            throw ValidationError("the registration token is empty")
+        }
+        return token
+    }
+
+    private static func readTokenFile(_ path: String, name: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("\(name) \(path) cannot be read")
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Validates the options, sets up stderr logging (stdout belongs to the protocol; `defaultLogLevel` unless

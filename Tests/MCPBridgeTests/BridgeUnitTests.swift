@@ -7,12 +7,12 @@ import Testing
 @Suite("SSE parser")
 struct SSEParserTests {
     @Test("events split across chunks at every byte, CRLF, comments and multi-line data")
-    func everySplit() {
+    func everySplit() throws {
         let stream = Array("id: 7\nevent: message\ndata: {\"a\":\ndata: 1}\n\n: keep-alive\n\ndata: two\r\n\r\n".utf8)
         for split in 0...stream.count {
-            var parser = SSEParser()
-            var events = parser.feed(stream[..<split])
-            events += parser.feed(stream[split...])
+            var parser = SSEParser(maxMessageBytes: BridgeSettings.defaultMaxMessageBytes)
+            var events = try parser.feed(stream[..<split])
+            events += try parser.feed(stream[split...])
             #expect(events.count == 2, "split at \(split)")
             #expect(events.first?.data == Array("{\"a\":\n1}".utf8))
             #expect(events.first?.id == "7")
@@ -21,9 +21,9 @@ struct SSEParserTests {
     }
 
     @Test("CR alone ends lines; BOM, retry, id-only priming events, fields without a colon")
-    func edgeCases() {
-        var parser = SSEParser()
-        let events = parser.feed(
+    func edgeCases() throws {
+        var parser = SSEParser(maxMessageBytes: BridgeSettings.defaultMaxMessageBytes)
+        let events = try parser.feed(
             Array("\u{FEFF}id: 1\nretry: 2500\n\ndata\rdata:x\r\revent: endpoint\ndata: /messages?s=1\n\n".utf8)
         )
         #expect(events.count == 2)
@@ -35,14 +35,14 @@ struct SSEParserTests {
     }
 
     @Test("an 8 MiB event fed in 1 KiB chunks")
-    func largeEvent() {
+    func largeEvent() throws {
         let payload = [UInt8](repeating: UInt8(ascii: "z"), count: 8 << 20)
         let stream = Array("data: ".utf8) + payload + Array("\n\n".utf8)
-        var parser = SSEParser()
+        var parser = SSEParser(maxMessageBytes: BridgeSettings.defaultMaxMessageBytes)
         var events: [SSEEvent] = []
         var index = 0
         while index < stream.count {
-            events += parser.feed(stream[index..<min(index + 1024, stream.count)])
+            events += try parser.feed(stream[index..<min(index + 1024, stream.count)])
             index += 1024
         }
         #expect(events.count == 1)

@@ -136,22 +136,63 @@ public struct CredentialStore: Sendable {
         return self.directory.appendingPathComponent(name + ".json")
     }
 
-    /// Creates the directory 0700, and narrows an existing one that others could read.
+    /// Creates the directory 0700 if it is missing, then checks it (see ``checkExistingDirectory()``).
     func prepareDirectory() throws(BridgeError) {
         let path = self.directory.path
         var info = stat()
         if stat(path, &info) != 0 {
             do {
                 try FileManager.default.createDirectory(
-                    atPath: path,
-                    withIntermediateDirectories: true,
-                    attributes: [.posixPermissions: 0o700]
+                    at: self.directory.deletingLastPathComponent(),
+                    withIntermediateDirectories: true
                 )
             } catch {
-                throw .configuration("cannot create \(path): \(error)")
+                throw .configuration("cannot create \(self.directory.deletingLastPathComponent().path): \(error)")
             }
-        } else if info.st_mode & 0o077 != 0 {
-            chmod(path, 0o700)
+            // 0700 from the start (mkdir applies only the umask, which can narrow but not widen it). Another
+            // bridge may have created it a moment ago; the check below covers that one too.
+            if mkdir(path, 0o700) != 0 && errno != EEXIST {
+                throw .configuration("cannot create \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        try self.checkExistingDirectory()
+    }
+
+    /// Refuses a directory that is not this user's or that others can write, and narrows one that others can
+    /// only read to 0700. Does nothing when the directory does not exist yet.
+    ///
+    /// Others who can write could have planted credential files (a token endpoint of theirs would receive the
+    /// client secret); others who can read have seen nothing yet if the files are 0600, so that is repaired,
+    /// and refused when the repair fails.
+    public func checkExistingDirectory() throws(BridgeError) {
+        let path = self.directory.path
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT { return }
+            throw .configuration("cannot inspect \(path): \(String(cString: strerror(errno)))")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            throw .configuration("\(path) holds the bridge's credentials but is not a directory; move it away")
+        }
+        guard info.st_uid == geteuid() else {
+            throw .configuration(
+                "the credential directory \(path) belongs to user id \(info.st_uid), not to you (\(geteuid())); "
+                    + "set MCP_BRIDGE_HOME to a directory of your own, or fix its owner with chown"
+            )
+        }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o022 == 0 else {
+            throw .configuration(
+                "the credential directory \(path) is writable by other users (mode \(String(mode, radix: 8))); "
+                    + "check the files in it, then run `chmod 700 \(path)`"
+            )
+        }
+        guard mode & 0o077 != 0 else { return }
+        guard chmod(path, 0o700) == 0 else {
+            throw .configuration(
+                "the credential directory \(path) is readable by other users (mode \(String(mode, radix: 8))) "
+                    + "and could not be narrowed (\(String(cString: strerror(errno)))); run `chmod 700 \(path)`"
+            )
         }
     }
 

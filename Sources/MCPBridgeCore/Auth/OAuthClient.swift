@@ -108,12 +108,14 @@ public struct OAuthClient: Sendable {
         )
     }
 
-    /// Registers a `client_credentials` client by DCR.
+    /// Registers a `client_credentials` client by DCR, presenting `initialAccessToken` as a Bearer token when
+    /// given (RFC 7591 §3: servers that do not let anyone register ask for one).
     public func register(
         at endpoint: String,
         clientName: String,
         scope: String?,
-        authMethods: [String]?
+        authMethods: [String]?,
+        initialAccessToken: InitialAccessToken? = nil
     ) async throws -> ClientInformation {
         guard let url = URL(string: endpoint) else {
             throw BridgeError.authorization("bad registration endpoint \(endpoint)")
@@ -137,12 +139,22 @@ public struct OAuthClient: Sendable {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: self.userAgent)
+        if let initialAccessToken {
+            request.headers.add(name: "Authorization", value: "Bearer \(initialAccessToken.value)")
+        }
         request.body = .bytes(ByteBuffer(bytes: body))
         let response = try await self.http.execute(request)
         let bytes = try await self.http.collect(response, limit: 1 << 20)
         guard response.status == .created || response.status == .ok else {
+            let refusal = "HTTP \(response.status.code)\(Self.oauthError(bytes))"
+            guard response.status == .unauthorized else {
+                throw BridgeError.authorization("registration at \(endpoint) refused: \(refusal)")
+            }
+            // 401 at the registration endpoint is about the initial access token: missing, or not the right one.
             throw BridgeError.authorization(
-                "registration at \(endpoint) refused: HTTP \(response.status.code)\(Self.oauthError(bytes))"
+                initialAccessToken == nil
+                    ? "registration at \(endpoint) needs the operator's initial access token (\(refusal)); pass it with --registration-token-file FILE or MCP_BRIDGE_REGISTRATION_TOKEN"
+                    : "registration at \(endpoint) refused the initial access token (\(refusal)); check the value given with --registration-token, --registration-token-file or MCP_BRIDGE_REGISTRATION_TOKEN"
             )
         }
         guard let information = try? JSONDecoder().decode(ClientInformation.self, from: Data(bytes)) else {

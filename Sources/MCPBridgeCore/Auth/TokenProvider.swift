@@ -14,6 +14,7 @@ public actor TokenProvider {
     let store: CredentialStore
     let clientName: String
     let requestedScope: String?
+    let registrationToken: InitialAccessToken?
     let refreshMargin: TimeInterval
     let logger: Logger
     private var credentials: StoredCredentials?
@@ -25,6 +26,7 @@ public actor TokenProvider {
         store: CredentialStore,
         clientName: String,
         requestedScope: String?,
+        registrationToken: InitialAccessToken? = nil,
         refreshMargin: TimeInterval,
         logger: Logger
     ) {
@@ -33,6 +35,7 @@ public actor TokenProvider {
         self.store = store
         self.clientName = clientName
         self.requestedScope = requestedScope
+        self.registrationToken = registrationToken
         self.refreshMargin = refreshMargin
         self.logger = logger
         self.credentials = store.credentials(forResource: resource.absoluteString).first
@@ -236,7 +239,8 @@ public actor TokenProvider {
             at: endpoint,
             clientName: self.clientName,
             scope: discovered.scope,
-            authMethods: discovered.metadata.tokenEndpointAuthMethodsSupported
+            authMethods: discovered.metadata.tokenEndpointAuthMethodsSupported,
+            initialAccessToken: self.registrationToken
         )
         let credentials = StoredCredentials(
             issuer: discovered.issuer,

@@ -1,5 +1,6 @@
 public import AsyncHTTPClient
 public import Foundation
+import MCPWire
 public import NIOCore
 import NIOSSL
 
@@ -46,11 +47,15 @@ public struct NetworkSettings: Sendable {
         }
     }
 
-    /// Whether `url` names this machine.
+    /// Whether `url` names this machine: `localhost`, or an IP literal in 127.0.0.0/8 or `::1`.
+    ///
+    /// The host is parsed as an address, never matched by its spelling: `127.evil.example` is a name anyone can
+    /// point anywhere. Names under `.localhost` are not trusted either, since the system resolver need not keep
+    /// them on this machine.
     public static func isLoopback(_ url: URL) -> Bool {
-        guard var host = url.host?.lowercased() else { return false }
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return host == "localhost" || host.hasSuffix(".localhost") || host == "::1" || host.hasPrefix("127.")
+        guard let host = url.host?.lowercased(), !host.isEmpty else { return false }
+        if host == "localhost" { return true }
+        return IPAddress(host)?.isLoopback ?? false
     }
 
     /// The AsyncHTTPClient configuration these settings describe.

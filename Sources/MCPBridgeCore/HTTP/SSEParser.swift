@@ -19,10 +19,41 @@ public struct SSEEvent: Sendable, Hashable {
 
 /// An incremental parser for `text/event-stream` (WHATWG HTML, "Parsing an event stream").
 ///
-/// Bytes arrive in arbitrary chunks; events of any size are assembled across them. Lines end with CRLF, LF or CR
-/// (a CR at the end of one chunk and an LF at the start of the next are one line ending). Comment lines (`:`,
-/// used as keep-alives) are skipped; an `id` or `retry` without data still updates the stream state.
+/// Bytes arrive in arbitrary chunks; events are assembled across them. Lines end with CRLF, LF or CR (a CR at the
+/// end of one chunk and an LF at the start of the next are one line ending). Comment lines (`:`, used as
+/// keep-alives) are skipped; an `id` or `retry` without data still updates the stream state.
+///
+/// A line, and the data of one event, may each be at most `maxMessageBytes` long: a server that streams one
+/// endless line, or data lines without the blank line that ends the event, would otherwise grow the bridge's
+/// memory without bound (the read timeout restarts with every chunk, so it never fires). The limit is checked
+/// before bytes are copied, so the parser never holds more than one line and one event of at most the limit.
 public struct SSEParser: Sendable {
+    /// Thrown by ``SSEParser/feed(_:)`` when a line or an event is longer than the limit. The stream cannot be
+    /// resynchronised after that, so the caller abandons it; events completed earlier in the same chunk are
+    /// dropped with it.
+    public struct LimitExceeded: Error, Sendable, Hashable, CustomStringConvertible {
+        /// What outgrew the limit.
+        public enum Kind: Sendable, Hashable {
+            /// One line, without a line ending within the limit.
+            case line
+            /// The data of one event, without the blank line that ends it within the limit.
+            case event
+        }
+
+        public let kind: Kind
+        /// The limit, in bytes.
+        public let limit: Int
+
+        public var description: String {
+            switch self.kind {
+            case .line: "a line of the server's event stream is longer than the message limit of \(self.limit) bytes"
+            case .event: "an event of the server's event stream is larger than the message limit of \(self.limit) bytes"
+            }
+        }
+    }
+
+    /// The longest line, and the most data one event may carry, in bytes.
+    public let maxMessageBytes: Int
     private var line: [UInt8] = []
     private var data: [UInt8] = []
     private var hasData = false
@@ -34,10 +65,16 @@ public struct SSEParser: Sendable {
     /// The last `retry` the stream set, in milliseconds.
     public private(set) var retry: Int?
 
-    public init() {}
+    /// A parser that refuses lines and events longer than `maxMessageBytes` (the bridge's message limit).
+    public init(maxMessageBytes: Int) {
+        self.maxMessageBytes = maxMessageBytes
+    }
 
     /// Parses `bytes` and returns the events they complete.
-    public mutating func feed(_ bytes: some Collection<UInt8>) -> [SSEEvent] {
+    ///
+    /// - Throws: ``LimitExceeded`` when a line or an event outgrows ``maxMessageBytes``; the parser then holds
+    ///   nothing of it.
+    public mutating func feed(_ bytes: some Collection<UInt8>) throws(LimitExceeded) -> [SSEEvent] {
         var events: [SSEEvent] = []
         var index = bytes.startIndex
         while index != bytes.endIndex {
@@ -51,13 +88,19 @@ public struct SSEParser: Sendable {
             }
             if byte == 0x0A || byte == 0x0D {
                 self.sawCR = byte == 0x0D
-                if let event = self.endLine() { events.append(event) }
+                if let event = try self.endLine() { events.append(event) }
                 index = bytes.index(after: index)
                 continue
             }
             // Copy the run up to the next line ending in one go: events can be megabytes long.
             var end = bytes.index(after: index)
-            while end != bytes.endIndex, bytes[end] != 0x0A, bytes[end] != 0x0D { end = bytes.index(after: end) }
+            var count = 1
+            while end != bytes.endIndex, bytes[end] != 0x0A, bytes[end] != 0x0D {
+                end = bytes.index(after: end)
+                count += 1
+            }
+            // Checked before the copy, so an endless line costs at most the limit.
+            guard count <= self.maxMessageBytes - self.line.count else { throw self.abandon(.line) }
             self.line.append(contentsOf: bytes[index..<end])
             index = end
         }
@@ -67,12 +110,24 @@ public struct SSEParser: Sendable {
     /// Call at end of stream: an event without its terminating blank line is discarded (as the spec says),
     /// but its `id` and `retry` still count.
     public mutating func finish() {
-        if !self.line.isEmpty { _ = self.endLine() }
+        // The line is within the limit already; only data could outgrow it, and that data is discarded anyway.
+        if !self.line.isEmpty { _ = try? self.endLine() }
+        self.data = []
+        self.hasData = false
     }
 
-    private mutating func endLine() -> SSEEvent? {
-        var line = self.line
+    /// Frees what the parser holds and returns the error to throw.
+    private mutating func abandon(_ kind: LimitExceeded.Kind) -> LimitExceeded {
         self.line = []
+        self.data = []
+        self.hasData = false
+        self.eventType = ""
+        return LimitExceeded(kind: kind, limit: self.maxMessageBytes)
+    }
+
+    private mutating func endLine() throws(LimitExceeded) -> SSEEvent? {
+        var line: [UInt8] = []
+        swap(&line, &self.line)
         if !self.sawFirstLine {
             self.sawFirstLine = true
             // A UTF-8 byte order mark may open the stream.
@@ -80,34 +135,36 @@ public struct SSEParser: Sendable {
         }
         if line.isEmpty { return self.dispatch() }
         if line.first == UInt8(ascii: ":") { return nil }
-        let field: ArraySlice<UInt8>
-        var value: ArraySlice<UInt8>
-        if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
-            field = line[..<colon]
-            value = line[(colon + 1)...]
-            if value.first == 0x20 { value = value.dropFirst() }
-        } else {
-            field = line[...]
-            value = []
-        }
-        switch String(decoding: field, as: UTF8.self) {
-        case "data":
-            if self.hasData { self.data.append(0x0A) }
-            self.data.append(contentsOf: value)
+        let colon = line.firstIndex(of: UInt8(ascii: ":"))
+        var valueStart = colon.map { $0 + 1 } ?? line.endIndex
+        if valueStart < line.endIndex, line[valueStart] == 0x20 { valueStart += 1 }
+        let field = line[..<(colon ?? line.endIndex)]
+        if field.elementsEqual("data".utf8) {
+            let added = line.count - valueStart + (self.hasData ? 1 : 0)
+            guard added <= self.maxMessageBytes - self.data.count else { throw self.abandon(.event) }
+            if self.hasData {
+                self.data.append(0x0A)
+                self.data.append(contentsOf: line[valueStart...])
+            } else {
+                // The first data line becomes the event's buffer in place: a one-line event of many megabytes
+                // is held once, not twice.
+                line.removeSubrange(..<valueStart)
+                self.data = line
+            }
             self.hasData = true
-        case "event":
-            self.eventType = String(decoding: value, as: UTF8.self)
-        case "id":
+        } else if field.elementsEqual("event".utf8) {
+            self.eventType = String(decoding: line[valueStart...], as: UTF8.self)
+        } else if field.elementsEqual("id".utf8) {
             // An id containing NUL is ignored (spec).
+            let value = line[valueStart...]
             if !value.contains(0) { self.lastEventID = String(decoding: value, as: UTF8.self) }
-        case "retry":
+        } else if field.elementsEqual("retry".utf8) {
+            let value = line[valueStart...]
             if !value.isEmpty, value.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
                 let ms = Int(String(decoding: value, as: UTF8.self))
             {
                 self.retry = ms
             }
-        default:
-            break
         }
         return nil
     }

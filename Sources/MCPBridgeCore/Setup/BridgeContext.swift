@@ -12,7 +12,15 @@ public struct BridgeSettings: Sendable {
     public var scope: String?
     public var refreshMargin: TimeInterval
     public var credentialDirectory: URL
+    /// The largest message accepted from the host or the server: a stdin line, a JSON answer, and a line or
+    /// event of an SSE stream.
     public var maxMessageBytes: Int
+    /// The operator's initial access token, sent at the registration endpoint (RFC 7591 §3) when the server
+    /// does not let just anyone register.
+    public var registrationToken: InitialAccessToken?
+
+    /// The message limit when none is given: 64 MiB.
+    public static let defaultMaxMessageBytes = 64 << 20
 
     public init(
         serverURL: URL,
@@ -23,7 +31,8 @@ public struct BridgeSettings: Sendable {
         scope: String? = nil,
         refreshMargin: TimeInterval = 60,
         credentialDirectory: URL,
-        maxMessageBytes: Int = 64 << 20
+        maxMessageBytes: Int = BridgeSettings.defaultMaxMessageBytes,
+        registrationToken: InitialAccessToken? = nil
     ) {
         self.serverURL = serverURL
         self.headers = headers
@@ -34,6 +43,7 @@ public struct BridgeSettings: Sendable {
         self.refreshMargin = refreshMargin
         self.credentialDirectory = credentialDirectory
         self.maxMessageBytes = maxMessageBytes
+        self.registrationToken = registrationToken
     }
 
     /// "mcp-bridge on HOSTNAME".
@@ -60,8 +70,12 @@ public final class BridgeContext: Sendable {
         try settings.network.check(settings.serverURL)
         self.settings = settings
         self.logger = logger
+        let store = CredentialStore(directory: settings.credentialDirectory)
+        // Before anything is read from it (files in a directory others can write may have been planted), and
+        // before the HTTP client exists, which must not be dropped without a shutdown.
+        try store.checkExistingDirectory()
+        self.store = store
         self.http = try BridgeHTTP(settings: settings.network, logger: logger)
-        self.store = CredentialStore(directory: settings.credentialDirectory)
         self.oauth = OAuthClient(http: self.http, userAgent: "mcp-bridge/\(BridgeVersion.current)")
         if settings.hasStaticAuthorization {
             self.authorizer = .staticHeaders
@@ -73,6 +87,7 @@ public final class BridgeContext: Sendable {
                     store: self.store,
                     clientName: settings.clientName,
                     requestedScope: settings.scope,
+                    registrationToken: settings.registrationToken,
                     refreshMargin: settings.refreshMargin,
                     logger: logger
                 )
@@ -89,6 +104,7 @@ public final class BridgeContext: Sendable {
                 authorizer: self.authorizer,
                 headers: self.settings.headers,
                 output: sink,
+                maxMessageBytes: self.settings.maxMessageBytes,
                 logger: self.logger
             )
         }

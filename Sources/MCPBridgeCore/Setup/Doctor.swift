@@ -118,10 +118,14 @@ public struct Doctor: Sendable {
                     ?? "no expiry given"
                 pass("token", expiry)
             } catch {
+                // A server that is not open for registration wants the operator's initial access token.
+                let needsToken = "\(error)".contains("initial access token")
                 return fail(
                     "registration and token",
                     "\(error)",
-                    "run `mcp-bridge logout \(url.absoluteString)` and try again; if it persists the server refuses registration"
+                    needsToken
+                        ? "ask the server's operator for the initial access token and pass it with --registration-token-file FILE or MCP_BRIDGE_REGISTRATION_TOKEN"
+                        : "run `mcp-bridge logout \(url.absoluteString)` and try again; if it persists the server refuses registration"
                 )
             }
         } else if probe.status == 401 {

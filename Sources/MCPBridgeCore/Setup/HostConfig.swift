@@ -66,12 +66,14 @@ public enum HostConfig {
 
     /// Merges `entry` under `mcpServers.name` in the JSON file at `file`, keeping every other key. Writes a backup
     /// of the old file first, replaces the file atomically, and refuses a file it cannot parse.
+    ///
+    /// The file keeps its mode and owner, a symlink keeps pointing at the file it names (which is what gets
+    /// replaced), and a new file is 0600 (see ``ConfigFileWriter``).
     public static func install(into file: URL, name: String, entry: JSONValue) throws(BridgeError) -> InstallOutcome {
-        let manager = FileManager.default
+        let target = try ConfigFileWriter.resolve(file.path)
+        let existing = try ConfigFileWriter.load(target)
         var document: [String: JSONValue] = [:]
-        var existed = false
-        if let data = manager.contents(atPath: file.path) {
-            existed = true
+        if let data = existing?.data {
             let trimmed = data.filter { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }
             if !trimmed.isEmpty {
                 guard case .object(let object) = try? JSONValue(parsing: Array(data)) else {
@@ -93,21 +95,26 @@ public enum HostConfig {
         servers[name] = entry
         document["mcpServers"] = .object(servers)
         let text = Data((JSONPrettyPrinter.print(.object(document)) + "\n").utf8)
-        do {
-            try manager.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            var backup: URL?
-            if existed {
-                let stamp = Int(Date().timeIntervalSince1970)
-                let copy = file.appendingPathExtension("backup-\(stamp)")
-                try? manager.removeItem(at: copy)
-                try manager.copyItem(at: file, to: copy)
-                backup = copy
+        let directory = URL(fileURLWithPath: target).deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: directory.path) {
+            do {
+                // Private like the file: the app has not made its directory yet, so nothing else is in it.
+                try FileManager.default.createDirectory(
+                    at: directory,
+                    withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700]
+                )
+            } catch {
+                throw .configuration("could not create \(directory.path): \(error)")
             }
-            try text.write(to: file, options: .atomic)
-            return backup.map { .updated(backup: $0) } ?? .created
-        } catch {
-            throw .configuration("could not write \(file.path): \(error)")
         }
+        guard let existing else {
+            try ConfigFileWriter.replace(target, with: text, like: nil)
+            return .created
+        }
+        let backup = try ConfigFileWriter.writeBackup(of: existing, at: target)
+        try ConfigFileWriter.replace(target, with: text, like: existing)
+        return .updated(backup: URL(fileURLWithPath: backup))
     }
 
     static func shellQuoted(_ text: String) -> String {

@@ -15,6 +15,8 @@ public final class LegacySSEConnection: ServerConnection {
     let headers: [HeaderField]
     let output: any ServerMessageSink
     let logger: Logger
+    /// The longest line, and the largest event, accepted on the stream.
+    let maxMessageBytes: Int
     private let state = NIOLockedValueBox(State())
     private let connecting = SingleFlight()
 
@@ -33,6 +35,7 @@ public final class LegacySSEConnection: ServerConnection {
         authorizer: Authorizer,
         headers: [HeaderField],
         output: any ServerMessageSink,
+        maxMessageBytes: Int,
         logger: Logger
     ) {
         self.url = url
@@ -40,6 +43,7 @@ public final class LegacySSEConnection: ServerConnection {
         self.authorizer = authorizer
         self.headers = headers
         self.output = output
+        self.maxMessageBytes = maxMessageBytes
         self.logger = logger
     }
 
@@ -98,11 +102,13 @@ public final class LegacySSEConnection: ServerConnection {
 
     /// Reads the stream until it ends: the first `endpoint` event goes to `endpoint`, messages to the host.
     private func read(_ response: HTTPClientResponse, endpoint: AsyncStream<URL?>.Continuation) async {
-        var parser = SSEParser()
+        var parser = SSEParser(maxMessageBytes: self.maxMessageBytes)
         var announced = false
+        // Why the requests still waiting fail: the stream ended, or it broke a rule and was dropped.
+        var failure = BridgeError.connectionLost("the server closed the SSE stream before answering")
         do {
             for try await chunk in response.body {
-                for event in parser.feed(chunk.readableBytesView) {
+                for event in try parser.feed(chunk.readableBytesView) {
                     if event.event == "endpoint", !announced {
                         announced = true
                         let text = String(decoding: event.data, as: UTF8.self).trimmingCharacters(in: .whitespaces)
@@ -125,6 +131,10 @@ public final class LegacySSEConnection: ServerConnection {
                     }
                 }
             }
+        } catch let error as SSEParser.LimitExceeded {
+            // Returning drops the body, which closes the connection: nothing more of the event is read.
+            self.logger.error("Closed the SSE stream: \(error)")
+            failure = .protocolViolation("\(error); stopped reading it")
         } catch {
             self.logger.notice("The SSE stream broke", metadata: ["error": "\(error)"])
         }
@@ -138,9 +148,7 @@ public final class LegacySSEConnection: ServerConnection {
             defer { state.pending = [:] }
             return state.pending
         }
-        for slot in pending.values {
-            slot.complete(.failure(BridgeError.connectionLost("the server closed the SSE stream before answering")))
-        }
+        for slot in pending.values { slot.complete(.failure(failure)) }
     }
 
     private func handle(_ data: [UInt8]) {

@@ -292,17 +292,21 @@ public final class StreamableHTTPConnection: ServerConnection {
         request: HostMessage,
         sink: any ServerMessageSink
     ) async throws {
-        var parser = SSEParser()
+        var parser = SSEParser(maxMessageBytes: self.maxMessageBytes)
         var current = response
         var resumptions = 0
         while true {
             do {
                 for try await chunk in current.body {
-                    for event in parser.feed(chunk.readableBytesView) {
+                    for event in try parser.feed(chunk.readableBytesView) {
                         if try self.handleEvent(event, for: id, request: request, sink: sink) { return }
                     }
                 }
                 parser.finish()
+            } catch let error as SSEParser.LimitExceeded {
+                // Leaving the loop drops the body, which closes the connection: nothing more is read. Never resumed,
+                // since the server would send the same event again.
+                throw BridgeError.protocolViolation("\(error); stopped reading it")
             } catch let error as BridgeError {
                 throw error
             } catch {
@@ -449,7 +453,7 @@ public final class StreamableHTTPConnection: ServerConnection {
     }
 
     private func listen() async {
-        var parser = SSEParser()
+        var parser = SSEParser(maxMessageBytes: self.maxMessageBytes)
         var failures = 0
         while !Task.isCancelled, failures < 5 {
             do {
@@ -471,7 +475,7 @@ public final class StreamableHTTPConnection: ServerConnection {
                 failures = 0
                 self.logger.debug("Listening for server messages on the GET stream")
                 for try await chunk in response.body {
-                    for event in parser.feed(chunk.readableBytesView)
+                    for event in try parser.feed(chunk.readableBytesView)
                     where event.event == "message" && !event.data.isEmpty {
                         if (try? JSONRPCMessage(parsing: event.data)) != nil {
                             self.output.deliver(event.data)
@@ -481,6 +485,14 @@ public final class StreamableHTTPConnection: ServerConnection {
                     }
                 }
                 parser.finish()
+            } catch let error as SSEParser.LimitExceeded {
+                // Reopening would only fetch the same oversized event again; requests keep working without
+                // this stream (their answers come on their own POSTs).
+                self.logger.error(
+                    "Closed the server's GET stream: \(error)",
+                    metadata: ["limit": "\(error.limit)"]
+                )
+                return
             } catch {
                 if Task.isCancelled { return }
                 failures += 1
