@@ -3,7 +3,8 @@
 #
 # Usage: server/deploy.sh [--stack-name NAME] [--region REGION] [--s3-bucket BUCKET] [--dry-run]
 #                         [Parameter=Value ...]
-#   Parameters are the template's (DomainName=mcp.example.com CertificateArn=arn:... AlarmEmail=ops@example.com).
+#   Parameters are the template's (DomainName=mcp.example.com CertificateArn=arn:... AlarmEmail=ops@example.com
+#   WebAclArn=create AllowedIpCidrs=203.0.113.0/24 CreateTrail=true).
 #   Uses the AWS SAM CLI when installed (it creates its own artifact bucket); otherwise the AWS CLI, which needs
 #   --s3-bucket for the upload. --dry-run prints the commands instead of running them.
 set -euo pipefail
@@ -50,11 +51,26 @@ else
 fi
 run aws cloudformation describe-stacks --stack-name "$stack" "${region_args[@]}" \
     --query 'Stacks[0].Outputs[].[OutputKey,OutputValue]' --output table
+output() {  # OutputKey: its value, or nothing when the stack has no such output
+    aws cloudformation describe-stacks --stack-name "$stack" "${region_args[@]}" \
+        --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text | sed 's/^None$//'
+}
 if ! $dry_run; then
-    url=$(aws cloudformation describe-stacks --stack-name "$stack" "${region_args[@]}" \
-        --query "Stacks[0].Outputs[?OutputKey=='McpUrl'].OutputValue" --output text)
+    # McpUrl is the stack's only public front door: the WAF-protected REST API when there is a WAF.
+    url=$(output McpUrl)
+    base=$(output ApiBaseUrl)
+    token_command=$(output RegistrationTokenCommand)
     echo
     echo "MCP endpoint: $url"
-    echo "Check it:     server/smoke-test.sh ${url%/mcp}"
-    echo "Connect:      mcp-bridge install claude $url"
+    if [ -n "$token_command" ]; then
+        # Registration needs the initial access token the stack generated; print the command, never the token.
+        echo "Read the registration token: $token_command"
+        echo "Check it:     MCP_REGISTRATION_TOKEN=\$($token_command) server/smoke-test.sh $base"
+        echo "Register:     (umask 077; $token_command > registration-token.txt)"
+        echo "              mcp-bridge register $url --registration-token-file registration-token.txt"
+        echo "Connect:      mcp-bridge install claude $url"
+    else
+        echo "Check it:     server/smoke-test.sh $base"
+        echo "Connect:      mcp-bridge install claude $url"
+    fi
 fi

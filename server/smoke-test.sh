@@ -4,12 +4,22 @@
 #
 # Usage: server/smoke-test.sh BASE_URL      e.g. https://abc123.execute-api.eu-west-1.amazonaws.com
 #        (the MCP endpoint is BASE_URL/mcp; needs curl and python3)
+#   With RegistrationPolicy=token (the template's default), put the initial access token in
+#   MCP_REGISTRATION_TOKEN (the stack's output RegistrationTokenCommand prints it):
+#        MCP_REGISTRATION_TOKEN=$(aws secretsmanager get-secret-value --secret-id ARN --query SecretString \
+#            --output text) server/smoke-test.sh BASE_URL
 set -euo pipefail
 base=${1:?usage: smoke-test.sh BASE_URL}
 base=${base%/}
 base=${base%/mcp}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The token goes to curl in a header file, not on its command line, where other users' `ps` would see it.
+registration_auth=()
+if [ -n "${MCP_REGISTRATION_TOKEN:-}" ]; then
+    printf 'Authorization: Bearer %s\n' "$MCP_REGISTRATION_TOKEN" > "$work/registration-header"
+    registration_auth=(-H "@$work/registration-header")
+fi
 
 # request METHOD PATH [curl args...]: sets $status and writes the body to $work/body.
 request() {
@@ -33,7 +43,7 @@ mcp() {  # json-rpc-body [token]
         -H 'MCP-Protocol-Version: 2025-06-18' -H "Authorization: Bearer $2" --data "$1"
 }
 
-request POST /dcr -H 'Content-Type: application/json' \
+request POST /dcr -H 'Content-Type: application/json' ${registration_auth[@]+"${registration_auth[@]}"} \
     --data '{"client_name":"smoke-test","grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_basic"}'
 expect 201 "register a client (POST /dcr)"
 client_id=$(field 'j["client_id"]')

@@ -25,6 +25,14 @@ struct AuthOptions: ParsableArguments {
     )
     var registrationTokenFile: String?
 
+    @Option(
+        help: """
+            AWS Secrets Manager secret (name or ARN) holding the initial access token, instead of a file; read once \
+            at start. (env: MCP_SERVER_REGISTRATION_TOKEN_SECRET)
+            """
+    )
+    var registrationTokenSecret: String?
+
     @Option(help: "Access token lifetime in seconds, 10-86400. (env: MCP_SERVER_TOKEN_TTL; default: 3600)")
     var tokenTTL: Int?
 
@@ -76,7 +84,14 @@ struct AuthOptions: ParsableArguments {
             inline: environment["MCP_SERVER_REGISTRATION_TOKEN"],
             name: "registration token"
         )
-        if policy == .token {
+        let registrationTokenSecret = values.optionalString(
+            self.registrationTokenSecret,
+            env: "MCP_SERVER_REGISTRATION_TOKEN_SECRET"
+        )
+        if registrationToken != nil, registrationTokenSecret != nil {
+            throw ValidationError("give the initial access token or its Secrets Manager secret, not both")
+        }
+        if policy == .token, registrationTokenSecret == nil {
             guard let registrationToken, registrationToken.utf8.count >= 16 else {
                 throw ValidationError(
                     "--registration token needs an initial access token of 16+ characters (MCP_SERVER_REGISTRATION_TOKEN)"
@@ -133,7 +148,8 @@ struct AuthOptions: ParsableArguments {
                 tokenRequestsPerMinutePerClient: limits[2]
             ),
             keySource: source,
-            keySecretID: keySecret
+            keySecretID: keySecret,
+            registrationTokenSecretID: policy == .token ? registrationTokenSecret : nil
         )
     }
 
@@ -169,13 +185,25 @@ struct AuthOptions: ParsableArguments {
         if let secretID = settings.keySecretID {
             source = try await Self.keySource(secretID: secretID, logger: logger)
         }
+        var configuration = settings.configuration
+        if let secretID = settings.registrationTokenSecretID {
+            let token = try await Self.secretString(
+                secretID: secretID,
+                purpose: "reading the registration-token secret",
+                logger: logger
+            ).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard token.utf8.count >= 16 else {
+                throw ValidationError("the initial access token in \(secretID) is shorter than 16 characters")
+            }
+            configuration.initialAccessTokenHash = SecretToken.hash(token)
+        }
         let keyRing = try await KeyRing.load(
             source: source,
             store: store,
-            tokenLifetime: settings.configuration.tokenLifetime,
+            tokenLifetime: configuration.tokenLifetime,
             logger: logger
         )
-        return AuthorizationServer(configuration: settings.configuration, store: store, keyRing: keyRing)
+        return AuthorizationServer(configuration: configuration, store: store, keyRing: keyRing)
     }
 
     /// Reads the signing key from Secrets Manager, with AWS's conventions for region, credentials and endpoint.
@@ -184,19 +212,35 @@ struct AuthOptions: ParsableArguments {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger
     ) async throws -> KeyRing.Source {
+        let text = try await Self.secretString(
+            secretID: secretID,
+            purpose: "reading the signing-key secret",
+            environment: environment,
+            logger: logger
+        )
+        return try SigningKeySecret.keySource(from: text)
+    }
+
+    /// Reads a secret with AWS's conventions for region, credentials and endpoint.
+    static func secretString(
+        secretID: String,
+        purpose: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        logger: Logger
+    ) async throws -> String {
         let aws: AWSServiceConfiguration
         do {
             aws = try AWSServiceConfiguration.fromEnvironment(
                 .secretsManager,
                 environment: environment,
-                purpose: "reading the signing-key secret"
+                purpose: purpose
             )
         } catch {
             throw ValidationError(error.description)
         }
         let text = try await SecretsManagerClient(client: aws.client(logger: logger)).secretString(id: secretID)
-        logger.info("Read the signing key from Secrets Manager", metadata: ["secret": "\(secretID)"])
-        return try SigningKeySecret.keySource(from: text)
+        logger.info("Read a secret from Secrets Manager", metadata: ["secret": "\(secretID)", "purpose": "\(purpose)"])
+        return text
     }
 }
 
@@ -206,4 +250,6 @@ struct AuthSettings: Sendable {
     var keySource: KeyRing.Source
     /// Secrets Manager secret to read the signing key from at start (it replaces ``keySource``).
     var keySecretID: String?
+    /// Secrets Manager secret holding the initial access token of `--registration token`, read at start.
+    var registrationTokenSecretID: String?
 }

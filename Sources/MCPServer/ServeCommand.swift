@@ -63,6 +63,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "json (one object per line) or text. (env: MCP_SERVER_LOG_FORMAT; default: json)")
     var logFormat: String?
 
+    @Option(
+        help: """
+            Which requests get a log line: errors (status 400 and above, and requests taking 1 s or more), all, \
+            or sample:N (errors plus one success in N). (env: MCP_SERVER_ACCESS_LOG; default: errors)
+            """
+    )
+    var accessLog: AccessLogPolicy?
+
     @OptionGroup(title: "Authorization") var auth: AuthOptions
 
     func run() async throws {
@@ -181,7 +189,8 @@ struct ServeCommand: AsyncParsableCommand {
                 allowedNetworks: try Self.networks(
                     values.list(self.allowIPs, env: "MCP_SERVER_ALLOW_IPS"),
                     flag: "--allow-ip"
-                )
+                ),
+                accessLog: try AccessLogPolicy.resolve(self.accessLog, environment: environment)
             ),
             store: try self.store.choice(environment: environment, defaultStore: lambda ? "dynamodb" : "sqlite"),
             logLevel: level,

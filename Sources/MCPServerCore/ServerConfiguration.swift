@@ -17,6 +17,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var trustedProxies: [IPNetwork]
     /// When not empty, the only caller addresses served (`--allow-ip`).
     public var allowedNetworks: [IPNetwork]
+    /// Which requests get an access-log line (`--access-log`).
+    public var accessLog: AccessLogPolicy
 
     /// The default of `--max-body-bytes`, written once.
     public static let defaultMaxBodyBytes = 4 * 1024 * 1024
@@ -28,7 +30,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         allowedOrigins: [String] = [],
         maxBodyBytes: Int = Self.defaultMaxBodyBytes,
         trustedProxies: [IPNetwork] = [],
-        allowedNetworks: [IPNetwork] = []
+        allowedNetworks: [IPNetwork] = [],
+        accessLog: AccessLogPolicy = .default
     ) {
         self.host = host
         self.port = port
@@ -37,6 +40,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.maxBodyBytes = maxBodyBytes
         self.trustedProxies = trustedProxies
         self.allowedNetworks = allowedNetworks
+        self.accessLog = accessLog
     }
 
     /// Where the socket host's URLs come from: the public URL, or the configured host and the bound port.

@@ -15,8 +15,8 @@ public struct SecretsManagerClient: Sendable {
     public func secretString(id: String) async throws -> String {
         let answer = try await self.client.call("GetSecretValue", ["SecretId": .string(id)])
         if let text = answer["SecretString"]?.stringValue { return text }
-        if let encoded = answer["SecretBinary"]?.stringValue, let data = Data(base64Encoded: encoded),
-            let text = String(data: data, encoding: .utf8)
+        if let encoded = answer["SecretBinary"]?.stringValue, let bytes = Base64.decode(encoded),
+            let text = String(strictUTF8: bytes)
         {
             return text
         }

@@ -72,7 +72,7 @@ public struct LambdaHost<Responder: HTTPResponder>: Sendable where Responder.Con
         if let trace = invocation.traceID { logger[metadataKey: "trace_id"] = "\(trace)" }
         let event: LambdaHTTPRequest
         do {
-            event = try LambdaHTTPRequest(event: invocation.event)
+            event = try LambdaHTTPRequest(event: Array(invocation.event.readableBytesView))
         } catch {
             logger.error("Cannot handle the event", metadata: ["error": "\(error.message)"])
             return .failure(error)

@@ -2,6 +2,7 @@ public import Foundation
 public import Logging
 public import MCPServerCore
 import MCPWire
+import NIOConcurrencyHelpers
 import SQLiteNIO
 
 /// A ``ServerStore`` in one SQLite file: the server's embedded default.
@@ -15,17 +16,20 @@ public struct SQLiteServerStore: ServerStore {
 
     /// Opens (creating if needed) the database at `path`, then applies pending migrations.
     /// `":memory:"` opens a private in-memory database.
+    ///
+    /// The database, `-wal` and `-shm` are created 0600 before SQLite opens them (files too open are tightened),
+    /// and a directory that other users can write is refused.
     public static func open(path: String, logger: Logger) async throws -> SQLiteServerStore {
         let storage: SQLiteConnection.Storage
         if path == ":memory:" {
             storage = .memory
         } else {
-            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(
-                at: directory,
-                withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700]
-            )
+            // The file holds secrets' hashes and private keys: owner only, from the first byte, WAL included.
+            do {
+                try SQLiteFiles.prepare(databasePath: path)
+            } catch let error as ServerStoreError {
+                throw ServerStoreError.unavailable("cannot open \(path): \(error.detail)")
+            }
             storage = .file(path: path)
         }
         let connection: SQLiteConnection
@@ -42,11 +46,15 @@ public struct SQLiteServerStore: ServerStore {
             try? await connection.close()
             throw error
         }
-        if path != ":memory:" {
-            // The file holds secrets' hashes and private keys: owner only.
-            try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-        }
         return store
+    }
+
+    /// When ended rate-limit windows were last deleted (shared by copies of this value: one connection, one file).
+    private let lastPrune = NIOLockedValueBox<Date?>(nil)
+
+    /// Rate-limit windows currently stored (ended ones included until the next prune); for tests.
+    func rateLimitWindowCount() async throws -> Int {
+        try await self.run("SELECT COUNT(*) AS n FROM rate_limits").first?.column("n")?.integer ?? 0
     }
 
     private init(connection: SQLiteConnection, logger: Logger) {
@@ -93,7 +101,12 @@ public struct SQLiteServerStore: ServerStore {
                 count INTEGER NOT NULL
             )
             """,
-        ]
+        ],
+        // 2: windows remember when they end, so the ones nobody comes back to can be pruned.
+        [
+            "ALTER TABLE rate_limits ADD COLUMN window_end REAL NOT NULL DEFAULT 0",
+            "CREATE INDEX rate_limits_window_end ON rate_limits (window_end)",
+        ],
     ]
 
     /// The schema version this build writes.
@@ -244,15 +257,26 @@ public struct SQLiteServerStore: ServerStore {
         // One statement, so concurrent hits (from this or another process) never lose a count.
         let rows = try await self.run(
             """
-            INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)
+            INSERT INTO rate_limits (key, window_start, window_end, count) VALUES (?, ?, ?, 1)
             ON CONFLICT(key) DO UPDATE SET
                 count = CASE WHEN window_start = excluded.window_start THEN count + 1 ELSE 1 END,
-                window_start = excluded.window_start
+                window_start = excluded.window_start,
+                window_end = excluded.window_end
             RETURNING count
             """,
-            [.text(key), .float(start.timeIntervalSince1970)]
+            [.text(key), .float(start.timeIntervalSince1970), .float(end.timeIntervalSince1970)]
         )
         let count = rows.first?.column("count")?.integer ?? 1
+        // Every caller leaves a row; once a window has passed without a prune, drop every window that has ended
+        // (an indexed delete, at most once per window length, so a flood of addresses cannot grow the file).
+        let due = self.lastPrune.withLockedValue { last in
+            guard last.map({ now.timeIntervalSince($0) >= end.timeIntervalSince(start) }) ?? true else { return false }
+            last = now
+            return true
+        }
+        if due {
+            _ = try await self.run("DELETE FROM rate_limits WHERE window_end <= ?", [.float(now.timeIntervalSince1970)])
+        }
         return RateLimitDecision(allowed: count <= limit, count: count, resetAt: end)
     }
 

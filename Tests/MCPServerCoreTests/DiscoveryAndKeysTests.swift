@@ -138,7 +138,7 @@ struct SigningKeyTests {
             try await second.app.test(.router) { secondClient in
                 let (newToken, _, _) = try await secondClient.accessToken()
                 #expect(
-                    newToken.split(separator: ".").first.flatMap { Base64URL.decode($0) }.map {
+                    newToken.split(separator: ".").first.flatMap { Base64.decode($0, .url) }.map {
                         String(decoding: $0, as: UTF8.self)
                     }?.contains(fresh.id) == true
                 )
@@ -191,7 +191,7 @@ struct SigningKeyTests {
         let harness = try await AuthHarness.make(source: .sharedSecret(String(repeating: "s", count: 40)))
         try await harness.app.test(.router) { client in
             let (token, _, _) = try await client.accessToken()
-            let header = try JSONValue(parsing: Base64URL.decode(token.split(separator: ".")[0])!)
+            let header = try JSONValue(parsing: Base64.decode(token.split(separator: ".")[0], .url)!)
             #expect(header["alg"] == "HS256")
             #expect(try await client.callMCP(token: token).status == .ok)
             #expect(try await client.request(.get, "/jwks.json").json["keys"] == [])

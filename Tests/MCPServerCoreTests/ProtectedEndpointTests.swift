@@ -78,27 +78,29 @@ struct ProtectedEndpointTests {
             tokens["garbage"] = "not-a-jwt"
             tokens["empty bearer"] = ""
             // Payload changed, signature kept.
-            var payload = try JSONValue(parsing: Base64URL.decode(parts[1])!)
+            var payload = try JSONValue(parsing: Base64.decode(parts[1], .url)!)
             if case .object(var members) = payload {
                 members["scope"] = "mcp:read mcp:tools admin"
                 payload = .object(members)
             }
-            tokens["tampered"] = [parts[0], Base64URL.encode(payload.serialized()), parts[2]].joined(separator: ".")
+            tokens["tampered"] = [parts[0], Base64.encode(payload.serialized(), .url), parts[2]].joined(separator: ".")
             // alg none, no signature.
-            let noneHeader = Base64URL.encode(
-                Array(#"{"alg":"none","typ":"at+jwt","kid":"\#(await ring.currentKeyID)"}"#.utf8)
+            let noneHeader = Base64.encode(
+                Array(#"{"alg":"none","typ":"at+jwt","kid":"\#(await ring.currentKeyID)"}"#.utf8),
+                .url
             )
             tokens["alg none"] = "\(noneHeader).\(parts[1])."
             // Key confusion: HS256 "signed" with the public key's JWK text as the secret.
             let jwks = await ring.jwks.serializedString()
-            let hsHeader = Base64URL.encode(
-                Array(#"{"alg":"HS256","typ":"at+jwt","kid":"\#(await ring.currentKeyID)"}"#.utf8)
+            let hsHeader = Base64.encode(
+                Array(#"{"alg":"HS256","typ":"at+jwt","kid":"\#(await ring.currentKeyID)"}"#.utf8),
+                .url
             )
             let mac = HMAC<SHA256>.authenticationCode(
                 for: Array("\(hsHeader).\(parts[1])".utf8),
                 using: SymmetricKey(data: Array(jwks.utf8))
             )
-            tokens["key confusion"] = "\(hsHeader).\(parts[1]).\(Base64URL.encode(mac))"
+            tokens["key confusion"] = "\(hsHeader).\(parts[1]).\(Base64.encode(Array(mac), .url))"
             tokens["expired"] = try await ring.sign(
                 Self.claims(clientID: clientID, issuedAt: Date().addingTimeInterval(-7200))
             )

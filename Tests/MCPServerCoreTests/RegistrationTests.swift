@@ -31,7 +31,7 @@ struct RegistrationTests {
             let id = try #require(json["client_id"]?.stringValue)
             let secret = try #require(json["client_secret"]?.stringValue)
             #expect(secret.count >= 43)  // 256 bits in base64url
-            #expect(Base64URL.decode(secret)?.count == 32)
+            #expect(Base64.decode(secret, .url)?.count == 32)
             #expect(json["client_secret_expires_at"] == 0)
             #expect(json["client_id_issued_at"]?.numberValue != nil)
             #expect(json["registration_access_token"]?.stringValue?.count ?? 0 >= 43)

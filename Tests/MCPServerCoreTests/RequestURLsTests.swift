@@ -11,7 +11,7 @@ import Testing
 struct RequestURLsTests {
     static func payload(of token: String) throws -> JSONValue {
         let part = token.split(separator: ".")[1]
-        return try JSONValue(parsing: try #require(Base64URL.decode(part)))
+        return try JSONValue(parsing: try #require(Base64.decode(part, .url)))
     }
 
     @Test("a server on port 0 names the port it got in every challenge, document and token")

@@ -25,7 +25,7 @@ struct TokenEndpointTests {
             #expect(answer.json["scope"] == "mcp:read mcp:tools")
             #expect(answer.json["refresh_token"] == nil)
             let token = try #require(answer.json["access_token"]?.stringValue)
-            let parts = token.split(separator: ".").map { try? JSONValue(parsing: Base64URL.decode($0) ?? []) }
+            let parts = token.split(separator: ".").map { try? JSONValue(parsing: Base64.decode($0, .url) ?? []) }
             let header = try #require(parts[0])
             let claims = try #require(parts[1])
             #expect(header["typ"] == "at+jwt")

@@ -107,6 +107,6 @@ struct TokenVerifierTests {
     /// A token with a valid-looking header naming `kid` and no valid signature.
     static func unsignedToken(kid: String) async throws -> String {
         let header: JSONValue = ["typ": "at+jwt", "alg": "ES256", "kid": .string(kid)]
-        return Base64URL.encode(header.serialized()) + "." + Base64URL.encode(Array("{}".utf8)) + ".AAAA"
+        return Base64.encode(header.serialized(), .url) + "." + Base64.encode(Array("{}".utf8), .url) + ".AAAA"
     }
 }

@@ -7,7 +7,7 @@ import Testing
 @Suite("API Gateway and Function URL events")
 struct LambdaHTTPEventTests {
     static func event(_ json: JSONValue) throws -> LambdaHTTPRequest {
-        try LambdaHTTPRequest(event: ByteBuffer(bytes: json.serialized()))
+        try LambdaHTTPRequest(event: json.serialized())
     }
 
     @Test("payload 2.0: stage prefix stripped, cookies folded, base64 body decoded, base URL keeps the stage")
@@ -78,9 +78,9 @@ struct LambdaHTTPEventTests {
         ]
     )
     func invalidEvents(_ text: String) {
-        #expect(throws: LambdaFunctionError.self) { try LambdaHTTPRequest(event: ByteBuffer(string: text)) }
+        #expect(throws: LambdaFunctionError.self) { try LambdaHTTPRequest(event: Array(text.utf8)) }
         do {
-            _ = try LambdaHTTPRequest(event: ByteBuffer(string: text))
+            _ = try LambdaHTTPRequest(event: Array(text.utf8))
         } catch {
             #expect(error.type == "Runtime.InvalidEvent")
         }

@@ -16,7 +16,10 @@ struct LiveServerTests {
 
     @Test func readyLineIsTheOnlyOneWithTheURLAndLogsAreJSON() async throws {
         defer { try? FileManager.default.removeItem(at: self.directory) }
-        let server = try await ServerProcess(arguments: ["--database", self.databasePath, "--auth", "none"])
+        // Every request's line: by default (--access-log errors) a success like this one has none.
+        let server = try await ServerProcess(
+            arguments: ["--database", self.databasePath, "--auth", "none", "--access-log", "all"]
+        )
         let secret = "s3cr3t-\(UUID().uuidString)"
         let answer = try await post(
             server.mcpURL,

@@ -116,7 +116,9 @@ struct ServerDeploymentTests {
         let function = try LambdaProcess(
             runtime: runtime,
             environment: LambdaHostTests.sqliteEnvironment.merging([
-                "MCP_SERVER_STORE": "sqlite", "MCP_SERVER_DATABASE": "/tmp/lambda-\(UUID().uuidString).sqlite",
+                // A directory of its own: the store refuses one other users can write, such as /tmp itself.
+                "MCP_SERVER_STORE": "sqlite",
+                "MCP_SERVER_DATABASE": directory.appendingPathComponent("data/lambda.sqlite").path,
             ]) { $1 },
             executable: directory.appendingPathComponent("bootstrap"),
             inheritEnvironment: false

@@ -63,3 +63,26 @@ struct JSONRPCMessageTests {
         #expect(message.json == (try JSONValue(parsing: text)))
     }
 }
+
+/// Inputs the fuzzer (`fuzz/run.sh`) found; each is also in `fuzz/corpus/jsonrpc`.
+@Suite("JSON-RPC fuzz regressions")
+struct JSONRPCFuzzRegressionTests {
+    @Test("an error response with a null id (a parse error's answer) is a message, and its JSON classifies the same")
+    func errorWithNullID() throws {
+        for text in [
+            #"{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}"#,
+            #"{"jsonrpc":"2.0","idXXXXXX":null,"error":{"code":-32700,"message":"Parse error"}}"#,
+        ] {
+            let message = try JSONRPCMessage(parsing: Array(text.utf8))
+            guard case .errorResponse(let response) = message else { Issue.record("not an error: \(text)"); continue }
+            #expect(response.id == nil)
+            #expect(try JSONRPCMessage(json: message.json) == message)
+        }
+        #expect(throws: JSONRPCMessageError.self) {
+            try JSONRPCMessage(parsing: Array(#"{"jsonrpc":"2.0","id":null,"method":"ping"}"#.utf8))
+        }
+        #expect(throws: JSONRPCMessageError.self) {
+            try JSONRPCMessage(parsing: Array(#"{"jsonrpc":"2.0","id":null,"result":{}}"#.utf8))
+        }
+    }
+}

@@ -183,7 +183,7 @@ public actor KeyRing {
     static func thumbprint(of key: ES256PrivateKey) throws -> String {
         guard let (x, y) = key.parameters else { throw KeyRingError.noSigningKey }
         let canonical = #"{"crv":"P-256","kty":"EC","x":"\#(x)","y":"\#(y)"}"#
-        return Base64URL.encode(SHA256.hash(data: Array(canonical.utf8)))
+        return Base64.encode(Array(SHA256.hash(data: Array(canonical.utf8))), .url)
     }
 
     /// The public JWK (RFC 7517) for `/jwks.json`.

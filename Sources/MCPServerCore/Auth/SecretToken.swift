@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MCPWire
 
 /// Generating, hashing and comparing the server's secrets (client secrets, registration access tokens).
 ///
@@ -11,7 +12,7 @@ public enum SecretToken {
     public static func generate(byteCount: Int = 32) -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<byteCount).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Base64URL.encode(bytes)
+        return Base64.encode(bytes, .url)
     }
 
     /// The stored form of a secret: `sha256:` and the hex digest.
@@ -30,21 +31,6 @@ public enum SecretToken {
         var difference: UInt8 = 0
         for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
         return difference == 0
-    }
-}
-
-/// base64url (RFC 4648 §5) without padding.
-public enum Base64URL {
-    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        guard !base64.contains("=") else { return nil }
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64).map(Array.init)
     }
 }
 

@@ -122,18 +122,17 @@ public final class TokenVerifier: Sendable {
         urls: ServerURLs,
         now: Date
     ) async throws -> (MCPAuthorization, Date) {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let headerBytes = Base64URL.decode(parts[0]),
-            let header = try? JSONValue(parsing: headerBytes), case .object = header
-        else { throw Rejection(reason: "malformed token") }
-        guard let type = header["typ"]?.stringValue?.lowercased(), type == "at+jwt" || type == "application/at+jwt"
-        else {
-            throw Rejection(reason: "not an access token (typ must be at+jwt)")
+        let envelope: AccessTokenEnvelope
+        do {
+            envelope = try AccessTokenEnvelope.parse(token)
+        } catch {
+            throw Rejection(reason: error.reason)
         }
-        guard header["alg"]?.stringValue == self.keyRing.algorithm else {
+        // Exactly the ring's algorithm, so `none` and HS256-with-the-public-key confusion fail before any crypto.
+        guard envelope.algorithm == self.keyRing.algorithm else {
             throw Rejection(reason: "unexpected signing algorithm")
         }
-        guard let kid = header["kid"]?.stringValue else { throw Rejection(reason: "token names no key") }
+        let kid = envelope.keyID
         let claims: AccessTokenClaims
         do {
             claims = try await self.keyRing.verify(token, kid: kid)

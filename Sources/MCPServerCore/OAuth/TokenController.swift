@@ -130,7 +130,7 @@ public struct TokenController: Sendable {
             }
             let parts = basic.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "basic",
-                let decoded = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
+                let decoded = Base64.decode(parts[1].trimmingCharacters(in: .whitespaces)),
                 let text = String(strictUTF8: decoded), let colon = text.firstIndex(of: ":"),
                 // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined and base64-encoded.
                 let id = FormURLEncoded.decode(Array(text[..<colon].utf8)),

@@ -14,6 +14,8 @@ public struct ServerDependencies: Sendable {
     public var trustedProxies: TrustedProxies
     /// When not empty, only callers in these blocks are served (`--allow-ip`).
     public var allowedNetworks: [IPNetwork]
+    /// Which requests get an access-log line.
+    public var accessLog: AccessLogPolicy
     /// The OAuth authorization server guarding `/mcp`; `nil` runs without authentication (`--auth none`).
     public var authorizationServer: AuthorizationServer?
 
@@ -25,6 +27,7 @@ public struct ServerDependencies: Sendable {
         baseURL: BaseURLSource,
         trustedProxies: TrustedProxies = .none,
         allowedNetworks: [IPNetwork] = [],
+        accessLog: AccessLogPolicy = .default,
         authorizationServer: AuthorizationServer?
     ) {
         self.dispatcher = dispatcher
@@ -34,6 +37,7 @@ public struct ServerDependencies: Sendable {
         self.baseURL = baseURL
         self.trustedProxies = trustedProxies
         self.allowedNetworks = allowedNetworks
+        self.accessLog = accessLog
         self.authorizationServer = authorizationServer
     }
 
@@ -54,6 +58,7 @@ public struct ServerDependencies: Sendable {
             baseURL: baseURL,
             trustedProxies: TrustedProxies(configuration.trustedProxies),
             allowedNetworks: configuration.allowedNetworks,
+            accessLog: configuration.accessLog,
             authorizationServer: authorizationServer
         )
     }
@@ -74,7 +79,7 @@ public func buildRouter<Context: MCPRequestContext>(
     let prefix = dependencies.baseURL.pathPrefix
     router.addMiddleware {
         RequestFactsMiddleware<Context>(baseURL: dependencies.baseURL, trustedProxies: dependencies.trustedProxies)
-        RequestLogMiddleware<Context>()
+        RequestLogMiddleware<Context>(policy: dependencies.accessLog)
         IPAllowListMiddleware<Context>(networks: dependencies.allowedNetworks)
         CORSMiddleware<Context>(policy: dependencies.originPolicy) { path in
             path.contains("/.well-known/") || path.hasSuffix("/jwks.json")

@@ -1,6 +1,5 @@
 import Foundation
 import MCPWire
-public import NIOCore
 
 /// An HTTP request that arrived as a Lambda event, whichever front door sent it.
 ///
@@ -39,10 +38,10 @@ public struct LambdaHTTPRequest: Sendable {
 
     /// Decodes an API Gateway or Function URL event.
     /// - Throws: ``LambdaFunctionError`` of type `Runtime.InvalidEvent` for anything else.
-    public init(event: ByteBuffer) throws(LambdaFunctionError) {
+    public init(event: [UInt8]) throws(LambdaFunctionError) {
         let json: JSONValue
         do {
-            json = try JSONValue(parsing: Array(event.readableBytesView))
+            json = try JSONValue(parsing: event)
         } catch {
             throw Self.invalid("the event is not JSON (\(error))")
         }
@@ -167,10 +166,10 @@ public struct LambdaHTTPRequest: Sendable {
     private static func body(_ json: JSONValue) throws(LambdaFunctionError) -> [UInt8] {
         guard let text = json["body"]?.stringValue else { return [] }
         guard json["isBase64Encoded"]?.boolValue == true else { return Array(text.utf8) }
-        guard let data = Data(base64Encoded: text) else {
+        guard let bytes = Base64.decode(text) else {
             throw Self.invalid("isBase64Encoded is true but the body is not base64")
         }
-        return Array(data)
+        return bytes
     }
 
     private static func invalid(_ message: String) -> LambdaFunctionError {

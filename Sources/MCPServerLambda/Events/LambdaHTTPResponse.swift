@@ -25,7 +25,7 @@ public struct LambdaHTTPResponse: Sendable {
             document["body"] = .string(text)
             document["isBase64Encoded"] = false
         } else {
-            document["body"] = .string(self.body.isEmpty ? "" : Data(self.body).base64EncodedString())
+            document["body"] = .string(self.body.isEmpty ? "" : Base64.encode(self.body))
             document["isBase64Encoded"] = .bool(!self.body.isEmpty)
         }
         switch format {

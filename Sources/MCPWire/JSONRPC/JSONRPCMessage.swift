@@ -43,7 +43,12 @@ public enum JSONRPCMessage: Sendable, Hashable {
             JSONRPCMessageError(kind: .shape, error: .invalidRequest(detail), id: id)
         }
         guard members["jsonrpc"] == .string("2.0") else { throw invalid("\"jsonrpc\" must be \"2.0\"") }
-        if let rawID, id == nil {
+        // JSON-RPC 2.0 §5: an error response whose request id could not be read carries `"id": null`; every other
+        // message with an id needs a string or an integer.
+        let isErrorWithNullID =
+            rawID == .null && members["error"] != nil && members["method"] == nil
+            && members["result"] == nil
+        if let rawID, id == nil, !isErrorWithNullID {
             throw invalid("\"id\" must be a string or an integer, not \(rawID.typeName)")
         }
         if let method = members["method"] {

@@ -16,7 +16,9 @@ import Testing
     .timeLimit(.minutes(2))
 )
 struct LambdaDynamoDBTests {
-    @Test("a token issued by one instance works at another; the key comes from Secrets Manager")
+    @Test(
+        "a token issued by one instance works at another; the key and the initial access token come from Secrets Manager"
+    )
     func twoInstancesShareKeyAndTable() async throws {
         let endpoint = try #require(ProcessInfo.processInfo.environment["REMOTE_MCP_DYNAMODB_ENDPOINT"])
         let table = "lambda-\(UUID().uuidString.prefix(8))"
@@ -41,19 +43,39 @@ struct LambdaDynamoDBTests {
             ["Name": .string(secretName), "SecretString": .string(LambdaHostTests.keySeed)]
         )
         let arn = try #require(created["ARN"]?.stringValue)
+        // As the template deploys it: registration needs the operator's token, kept in a secret of its own.
+        let registrationToken = "initial-\(UUID().uuidString)"
+        let tokenSecret = try await secrets.call(
+            "CreateSecret",
+            [
+                "Name": .string("mcp-registration-\(UUID().uuidString.prefix(8))"),
+                "SecretString": .string(registrationToken),
+            ]
+        )
+        let tokenSecretARN = try #require(tokenSecret["ARN"]?.stringValue)
 
         let environment = [
             "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_SESSION_TOKEN": "session", "AWS_REGION": "us-east-1", "MCP_SERVER_DYNAMODB_TABLE": table,
-            "MCP_SERVER_SIGNING_KEY_SECRET": arn,
+            "MCP_SERVER_SIGNING_KEY_SECRET": arn, "MCP_SERVER_REGISTRATION": "token",
+            "MCP_SERVER_REGISTRATION_TOKEN_SECRET": tokenSecretARN,
         ]
         let runtimeA = try await LocalLambdaRuntimeAPI()
         let runtimeB = try await LocalLambdaRuntimeAPI()
         let instanceA = try LambdaProcess(runtime: runtimeA, environment: environment)
         let instanceB = try LambdaProcess(runtime: runtimeB, environment: environment)
 
-        let registration = try await runtimeA.response(
+        let refused = try await runtimeA.response(
             to: LambdaEvents.httpAPI("POST", "/dcr", body: #"{"client_name":"two instances"}"#)
+        )
+        #expect(refused.status == 401, "\(refused.body)")
+        let registration = try await runtimeA.response(
+            to: LambdaEvents.httpAPI(
+                "POST",
+                "/dcr",
+                body: #"{"client_name":"two instances"}"#,
+                headers: ["authorization": "Bearer \(registrationToken)"]
+            )
         )
         #expect(registration.status == 201, "\(registration.body)")
         let clientID = try #require(registration.json["client_id"] as? String)
@@ -69,8 +91,10 @@ struct LambdaDynamoDBTests {
         let jwksB = try await runtimeB.response(to: LambdaEvents.httpAPI("GET", "/jwks.json"))
         #expect(jwksA.body == jwksB.body)
         for instance in [instanceA, instanceB] {
-            #expect(instance.logs.lines.contains { $0.contains("Read the signing key from Secrets Manager") })
+            #expect(instance.logs.lines.contains { $0.contains("reading the signing-key secret") })
+            #expect(instance.logs.lines.contains { $0.contains("reading the registration-token secret") })
             #expect(!instance.logs.lines.contains { $0.contains(LambdaHostTests.keySeed) })
+            #expect(!instance.logs.lines.contains { $0.contains(registrationToken) })
         }
         try await DynamoDBServerStore.deleteTable(table, client: dynamo)
     }

@@ -16,7 +16,11 @@ struct LambdaHostTests {
     @Test("HTTP API and REST API events: discovery, registration, token, MCP as JSON, client management, metrics, logs")
     func fullFlowThroughGatewayEvents() async throws {
         let runtime = try await LocalLambdaRuntimeAPI()
-        let function = try LambdaProcess(runtime: runtime, environment: Self.sqliteEnvironment)
+        // Every request's line (checked below for a 200); by default only failures and slow requests get one.
+        let function = try LambdaProcess(
+            runtime: runtime,
+            environment: Self.sqliteEnvironment.merging(["MCP_SERVER_ACCESS_LOG": "all"]) { $1 }
+        )
         let base = LambdaEvents.apiBase
 
         // Discovery under the stage: the URLs follow the event's domain and stage.
@@ -212,10 +216,10 @@ struct LambdaHostTests {
         "key rotation: an instance on {current: new, previous: [old]} accepts tokens an instance on the old key signed"
     )
     func keyRotationKeepsTokensValid() async throws {
-        let database = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "rotation-\(UUID().uuidString).sqlite"
-        )
-        defer { try? FileManager.default.removeItem(at: database) }
+        // A directory of its own: the store refuses one other users can write, such as /tmp itself.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rotation-\(UUID().uuidString)")
+        let database = directory.appendingPathComponent("db.sqlite")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let newSeed = "n3wS33dFromSecretsManager0123456789abcdefXYZ"
         let base = ["MCP_SERVER_STORE": "sqlite", "MCP_SERVER_DATABASE": database.path]
         let oldRuntime = try await LocalLambdaRuntimeAPI()
