@@ -39,8 +39,8 @@ struct TokenCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandSupport.withOAuth(self.connection) { context, provider in
-            if let authorization = try await provider.authorization() {
-                print(authorization.dropFirst("Bearer ".count))
+            if let token = try await provider.token() {
+                print(token)
                 return
             }
             let credentials = try await CommandSupport.obtain(context, provider)

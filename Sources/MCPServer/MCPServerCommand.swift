@@ -27,10 +27,15 @@ struct MCPServerCommand: AsyncParsableCommand {
         if let runtimeAPI = ProcessInfo.processInfo.environment["AWS_LAMBDA_RUNTIME_API"], !runtimeAPI.isEmpty,
             !["clients", "keys", "dynamodb", "help", "--help", "-h", "--version"].contains(arguments.first ?? "")
         {
-            await LambdaEntry.run(
-                runtimeAPI: runtimeAPI,
-                arguments: arguments.first == "serve" ? Array(arguments.dropFirst()) : arguments
-            )
+            do {
+                try await LambdaEntry.run(
+                    runtimeAPI: runtimeAPI,
+                    arguments: arguments.first == "serve" ? Array(arguments.dropFirst()) : arguments
+                )
+            } catch {
+                Self.exit(withError: error)
+            }
+            return
         }
         await Self.main(nil)
     }

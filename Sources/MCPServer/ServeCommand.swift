@@ -77,50 +77,44 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try self.resolve()
         let format = settings.logFormat
         let logger = Self.bootstrapLogging(settings)
-
-        let store: any ServerStore
+        let assembly: ServerAssembly
         do {
-            store = try await StoreOptions.open(settings.store, logger: logger)
-        } catch {
-            var metadata = settings.store.logMetadata
-            metadata["error"] = "\(error)"
-            logger.critical("Cannot open the store", metadata: metadata)
-            throw ExitCode.failure
-        }
-        logger.info("Opened the store", metadata: settings.store.logMetadata)
-        if settings.auth.configuration.enabled, settings.auth.configuration.registration == .open,
-            !(IPAddress(settings.server.host)?.isLoopback ?? (settings.server.host == "localhost"))
-        {
-            logger.warning(
-                """
-                Registration is open on a non-loopback address: anyone who can reach this server can register a \
-                client and call every tool. Use --registration token or closed unless that is what you want.
-                """,
-                metadata: ["host": "\(settings.server.host)"]
-            )
-        }
-        let authorizationServer: AuthorizationServer?
-        do {
-            authorizationServer = try await self.auth.makeAuthorizationServer(
-                settings: settings.auth,
-                store: store,
+            assembly = try await ServerAssembly.assemble(
+                settings: settings,
+                auth: self.auth,
+                host: .socket(settings.server),
                 logger: logger
             )
-        } catch {
-            logger.critical("Cannot set up authorization", metadata: ["error": "\(error)"])
-            try? await store.shutdown()
+        } catch let failure as ServerAssembly.Failure {
+            var metadata = failure.metadata
+            metadata["error"] = "\(failure.detail)"
+            logger.critical("\(failure.step)", metadata: metadata)
             throw ExitCode.failure
         }
+        Self.warnAboutOpenRegistration(settings, logger: logger)
         let app = MCPServerApplication.make(
+            dependencies: assembly.dependencies,
             configuration: settings.server,
-            dispatcher: MCPDispatcher(catalog: .builtIn),
-            store: store,
-            authorizationServer: authorizationServer,
             logger: logger,
             onReady: { url in ReadyLine.announce(mcpURL: url, format: format) }
         )
         try await app.runService()
         logger.info("Stopped")
+    }
+
+    /// Open registration is right for a laptop and wrong for anything others can reach.
+    static func warnAboutOpenRegistration(_ settings: ServeSettings, logger: Logger) {
+        let host = settings.server.host
+        guard settings.auth.configuration.enabled, settings.auth.configuration.registration == .open,
+            !(IPAddress(host)?.isLoopback ?? (host == "localhost"))
+        else { return }
+        logger.warning(
+            """
+            Registration is open on a non-loopback address: anyone who can reach this server can register a \
+            client and call every tool. Use --registration token or closed unless that is what you want.
+            """,
+            metadata: ["host": "\(host)"]
+        )
     }
 
     /// Sets up the process-wide log backend (once) and returns the server's logger.

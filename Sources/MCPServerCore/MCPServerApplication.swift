@@ -5,7 +5,7 @@ import NIOCore
 
 /// Composes the local HTTP server: the shared router, the store as a service, and a callback when ready.
 public enum MCPServerApplication {
-    /// The application `mcp-server serve` runs.
+    /// A server for `dispatcher` on `store`: the shape for embedding your own tools (README).
     ///
     /// The store is one of the application's services, so it starts before the server and is shut down
     /// after the last in-flight request has been answered.
@@ -18,21 +18,35 @@ public enum MCPServerApplication {
         logger: Logger,
         onReady: @escaping @Sendable (URL) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let dependencies = ServerDependencies(
+        Self.make(
+            dependencies: ServerDependencies(
+                configuration: configuration,
+                dispatcher: dispatcher,
+                store: store,
+                baseURL: configuration.baseURLSource,
+                authorizationServer: authorizationServer
+            ),
             configuration: configuration,
-            dispatcher: dispatcher,
-            store: store,
-            baseURL: configuration.baseURLSource,
-            authorizationServer: authorizationServer
+            logger: logger,
+            onReady: onReady
         )
-        let router = buildRouter(context: LocalRequestContext.self, dependencies: dependencies)
-        return Application(
-            router: router,
+    }
+
+    /// The application `mcp-server serve` runs, from already assembled dependencies; their store is its first
+    /// service.
+    public static func make(
+        dependencies: ServerDependencies,
+        configuration: ServerConfiguration,
+        logger: Logger,
+        onReady: @escaping @Sendable (URL) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: buildRouter(context: LocalRequestContext.self, dependencies: dependencies),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "remote-mcp"
             ),
-            services: [store],
+            services: [dependencies.store],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 await onReady(configuration.baseURL(boundPort: port).appendingPathComponent("mcp"))

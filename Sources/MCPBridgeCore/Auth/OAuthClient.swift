@@ -8,10 +8,10 @@ import NIOHTTP1
 /// (RFC 6749 `client_credentials` with an RFC 8707 `resource`), and deletion (RFC 7592).
 public struct OAuthClient: Sendable {
     let http: BridgeHTTP
-    /// Headers sent on every request (for example `User-Agent`).
+    /// The `User-Agent` sent on every request.
     let userAgent: String
 
-    public init(http: BridgeHTTP, userAgent: String) {
+    public init(http: BridgeHTTP, userAgent: String = BridgeVersion.userAgent) {
         self.http = http
         self.userAgent = userAgent
     }
@@ -222,7 +222,7 @@ public struct OAuthClient: Sendable {
         request.headers.add(name: "Authorization", value: "Bearer \(accessToken)")
         request.headers.add(name: "User-Agent", value: self.userAgent)
         let response = try await self.http.execute(request)
-        _ = try? await self.http.collect(response, limit: 1 << 16)
+        await response.discardBody()
         return Int(response.status.code)
     }
 
@@ -279,4 +279,6 @@ public struct OAuthClient: Sendable {
 /// The bridge's version, sent as `software_version` and in `User-Agent`.
 public enum BridgeVersion {
     public static let current = "0.1.0"
+    /// The `User-Agent` of every request the bridge sends.
+    public static let userAgent = "mcp-bridge/\(current)"
 }

@@ -8,6 +8,8 @@ import MCPWire
 /// restarted bridge sends its first request authenticated. Tokens are renewed ahead of expiry; a 401 triggers
 /// discovery, registration when needed, and a new token, all under the store's cross-process lock so that
 /// bridges started together register once. One recovery runs at a time; concurrent callers share its result.
+///
+/// It hands out the token itself; the request builder puts it in the `Authorization` header.
 public actor TokenProvider {
     let resource: URL
     let oauth: OAuthClient
@@ -18,7 +20,7 @@ public actor TokenProvider {
     let refreshMargin: TimeInterval
     let logger: Logger
     private var credentials: StoredCredentials?
-    private var inFlight: Task<StoredCredentials, any Error>?
+    private let recovering = SingleFlight<StoredCredentials>()
 
     public init(
         resource: URL,
@@ -44,12 +46,12 @@ public actor TokenProvider {
     /// The credentials in use, if any.
     public var current: StoredCredentials? { self.credentials }
 
-    /// The `Authorization` value to send now; `nil` while no server has asked for a token. Renews a token
-    /// that expires within the refresh margin first.
-    public func authorization() async throws -> String? {
+    /// The access token to send now; `nil` while no server has asked for one. Renews a token that expires
+    /// within the refresh margin first.
+    public func token() async throws -> String? {
         guard let credentials else { return nil }
         if credentials.hasUsableToken(at: Date(), margin: self.refreshMargin), let token = credentials.accessToken {
-            return "Bearer \(token)"
+            return token
         }
         self.logger.debug("Access token expires soon; renewing", metadata: ["client_id": "\(credentials.clientID)"])
         return try await self.recover(
@@ -60,13 +62,13 @@ public actor TokenProvider {
         )
     }
 
-    /// Called when the server answered 401 to a request sent with `sentToken`; returns the value to retry with.
+    /// Called when the server answered 401 to a request sent with `sentToken`; returns the token to retry with.
     public func unauthorized(challenge: BearerChallenge?, sentToken: String?) async throws -> String {
         if let credentials, let token = credentials.accessToken, token != sentToken,
             credentials.hasUsableToken(at: Date(), margin: 0)
         {
             // Another request already recovered while this one was on the wire.
-            return "Bearer \(token)"
+            return token
         }
         self.logger.info(
             "The server asks for a new token",
@@ -75,7 +77,8 @@ public actor TokenProvider {
         return try await self.recover(failedToken: sentToken, challenge: challenge, rediscover: true, scope: nil)
     }
 
-    /// Called on 403 `insufficient_scope`: asks for the union of the current and the required scopes.
+    /// Called on 403 `insufficient_scope`: asks for the union of the current and the required scopes, and
+    /// returns the token to retry with.
     public func insufficientScope(challenge: BearerChallenge, sentToken: String?) async throws -> String {
         var scopes = Set((self.credentials?.scope ?? "").split(separator: " ").map(String.init))
         let needed = (challenge.scope ?? "").split(separator: " ").map(String.init)
@@ -99,32 +102,20 @@ public actor TokenProvider {
         rediscover: Bool,
         scope: String?
     ) async throws -> String {
-        let task: Task<StoredCredentials, any Error>
-        if let inFlight {
-            task = inFlight
-        } else {
-            let known = self.credentials
-            task = Task {
-                try await self.obtain(
-                    known: known,
-                    failedToken: failedToken,
-                    challenge: challenge,
-                    rediscover: rediscover,
-                    scope: scope
-                )
-            }
-            self.inFlight = task
+        // The first caller's failure decides what is done; the others share its outcome.
+        let known = self.credentials
+        let fresh = try await self.recovering.run {
+            try await self.obtain(
+                known: known,
+                failedToken: failedToken,
+                challenge: challenge,
+                rediscover: rediscover,
+                scope: scope
+            )
         }
-        do {
-            let fresh = try await task.value
-            self.credentials = fresh
-            if self.inFlight == task { self.inFlight = nil }
-            guard let token = fresh.accessToken else { throw BridgeError.authorization("no access token was issued") }
-            return "Bearer \(token)"
-        } catch {
-            if self.inFlight == task { self.inFlight = nil }
-            throw error
-        }
+        self.credentials = fresh
+        guard let token = fresh.accessToken else { throw BridgeError.authorization("no access token was issued") }
+        return token
     }
 
     /// Where registration and tokens come from, as discovery found it.

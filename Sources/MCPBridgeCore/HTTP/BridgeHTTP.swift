@@ -58,6 +58,17 @@ public final class BridgeHTTP: Sendable {
         }
     }
 
+    /// Opens a stream the server keeps open (the GET stream of server messages): unlike ``execute(_:)``, no
+    /// deadline for the response head, since a server may hold it until it has something to send, and no
+    /// connection retries, since the caller reopens the stream on its own schedule.
+    public func openStream(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
+        do {
+            return try await self.client.execute(request, deadline: .distantFuture, logger: nil)
+        } catch {
+            throw Self.classify(error, url: request.url)
+        }
+    }
+
     /// Collects a response body up to `limit` bytes.
     public func collect(_ response: HTTPClientResponse, limit: Int) async throws -> [UInt8] {
         do {
@@ -127,13 +138,5 @@ public final class BridgeHTTP: Sendable {
             }
         }
         return "\(error)"
-    }
-}
-
-extension HTTPClientResponse {
-    /// The media type of the body, lower-cased, without parameters.
-    var mediaType: String {
-        let value = self.headers.first(name: "content-type") ?? ""
-        return value.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
     }
 }

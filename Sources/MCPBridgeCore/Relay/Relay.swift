@@ -10,12 +10,23 @@ public import NIOCore
 /// server session.
 public struct Relay: Sendable {
     let connection: any ServerConnection
-    let output: HostOutput
+    /// Where messages for the host go: the server's, and the errors the relay answers with itself.
+    let output: any ServerMessageSink
     let logger: Logger
     /// How long to wait for requests in flight once stdin has closed.
     let shutdownGrace: TimeAmount
 
-    public init(connection: any ServerConnection, output: HostOutput, shutdownGrace: TimeAmount, logger: Logger) {
+    /// A relay between the host and `connection`.
+    ///
+    /// - Parameters:
+    ///   - output: The host's side (``HostOutput`` on stdout).
+    ///   - shutdownGrace: How long to wait for requests in flight once the host's input has ended.
+    public init(
+        connection: any ServerConnection,
+        output: any ServerMessageSink,
+        shutdownGrace: TimeAmount,
+        logger: Logger
+    ) {
         self.connection = connection
         self.output = output
         self.shutdownGrace = shutdownGrace
@@ -86,7 +97,7 @@ public struct Relay: Sendable {
                     metadata: ["error": "\(error.error.message)"]
                 )
                 if let id = error.id {
-                    self.output.write(Array(JSONRPCErrorResponse(id: id, error: error.error).json.serialized()))
+                    self.output.deliver(Array(JSONRPCErrorResponse(id: id, error: error.error).json.serialized()))
                 }
                 return nil
             }
@@ -134,7 +145,13 @@ public struct Relay: Sendable {
                 }
             }
             inner.addTask {
-                await signal.wait() ? .cancelledByHost : .failed(.shuttingDown)
+                do {
+                    try await signal.value
+                    return .cancelledByHost
+                } catch {
+                    // Cancelled: the relay stopped waiting at the end of the grace period.
+                    return .failed(.shuttingDown)
+                }
             }
             let first = await inner.next()!
             inner.cancelAll()
@@ -150,7 +167,7 @@ public struct Relay: Sendable {
                 "Request failed",
                 metadata: ["id": "\(id)", "method": "\(message.method ?? "")", "error": "\(error)"]
             )
-            self.output.write(Array(JSONRPCErrorResponse(id: id, error: error.jsonRPCError).json.serialized()))
+            self.output.deliver(Array(JSONRPCErrorResponse(id: id, error: error.jsonRPCError).json.serialized()))
         }
     }
 }

@@ -76,7 +76,7 @@ public final class BridgeContext: Sendable {
         try store.checkExistingDirectory()
         self.store = store
         self.http = try BridgeHTTP(settings: settings.network, logger: logger)
-        self.oauth = OAuthClient(http: self.http, userAgent: "mcp-bridge/\(BridgeVersion.current)")
+        self.oauth = OAuthClient(http: self.http)
         if settings.hasStaticAuthorization {
             self.authorizer = .staticHeaders
         } else {

@@ -233,14 +233,15 @@ final class CollectingSink: ServerMessageSink {
 /// An unauthenticated POST of a `ping`: shows whether the endpoint exists and whether it wants a token.
 public enum ServerProbe {
     public static func probe(_ context: BridgeContext) async throws -> (status: Int, challenge: BearerChallenge?) {
-        var request = HTTPClientRequest(url: context.settings.serverURL.absoluteString)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Accept", value: "application/json, text/event-stream")
-        for header in context.settings.headers { request.headers.add(name: header.name, value: header.value) }
-        request.body = .bytes(ByteBuffer(string: #"{"jsonrpc":"2.0","id":"mcp-bridge-probe","method":"ping"}"#))
+        let request = RequestBuilder(userHeaders: context.settings.headers).request(
+            .POST,
+            context.settings.serverURL,
+            token: nil,
+            accept: "application/json, text/event-stream",
+            body: Array(#"{"jsonrpc":"2.0","id":"mcp-bridge-probe","method":"ping"}"#.utf8)
+        )
         let response = try await context.http.execute(request)
-        _ = try? await context.http.collect(response, limit: 1 << 16)
+        await response.discardBody()
         return (Int(response.status.code), BearerChallenge(headerValues: response.headers["WWW-Authenticate"]))
     }
 }

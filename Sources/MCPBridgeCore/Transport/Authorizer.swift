@@ -12,18 +12,8 @@ public enum Authorizer: Sendable {
         return nil
     }
 
-    func authorization() async throws -> String? {
-        try await self.provider?.authorization()
-    }
-}
-
-/// One HTTP header, as given by the user.
-public struct HeaderField: Sendable, Hashable {
-    public var name: String
-    public var value: String
-
-    public init(name: String, value: String) {
-        self.name = name
-        self.value = value
+    /// The access token to send now, renewed first when it is about to expire; `nil` when there is none yet.
+    func token() async throws -> String? {
+        try await self.provider?.token()
     }
 }

@@ -18,7 +18,7 @@ public final class AutoConnection: ServerConnection {
     private let primary: StreamableHTTPConnection
     private let makeLegacy: @Sendable () -> LegacySSEConnection
     private let legacy = NIOLockedValueBox<LegacySSEConnection?>(nil)
-    private let switching = SingleFlight()
+    private let switching = SingleFlight<Void>()
     let logger: Logger
 
     public init(

@@ -11,24 +11,30 @@ import NIOHTTP1
 public final class LegacySSEConnection: ServerConnection {
     let url: URL
     let http: BridgeHTTP
-    let authorizer: Authorizer
-    let headers: [HeaderField]
+    let builder: RequestBuilder
+    let authorized: AuthorizedExchange
     let output: any ServerMessageSink
     let logger: Logger
     /// The longest line, and the largest event, accepted on the stream.
     let maxMessageBytes: Int
     private let state = NIOLockedValueBox(State())
-    private let connecting = SingleFlight()
+    private let connecting = SingleFlight<Void>()
 
-    struct State: Sendable {
+    private struct State {
         var endpoint: URL?
         var reader: Task<Void, Never>?
-        var pending: [JSONRPCID: AnswerSlot] = [:]
-        var initialize: HostMessage?
-        var initialized: HostMessage?
+        /// The requests waiting for their answer on the stream.
+        var pending: [JSONRPCID: OneShot<Void>] = [:]
+        var handshake = Handshake()
         var closed = false
     }
 
+    /// A connection to the SSE stream at `url`.
+    ///
+    /// - Parameters:
+    ///   - headers: The user's headers, sent on every request.
+    ///   - output: Where server messages go: the host.
+    ///   - maxMessageBytes: The longest SSE line or event accepted.
     public init(
         url: URL,
         http: BridgeHTTP,
@@ -40,8 +46,8 @@ public final class LegacySSEConnection: ServerConnection {
     ) {
         self.url = url
         self.http = http
-        self.authorizer = authorizer
-        self.headers = headers
+        self.builder = RequestBuilder(userHeaders: headers)
+        self.authorized = AuthorizedExchange(http: http, authorizer: authorizer)
         self.output = output
         self.maxMessageBytes = maxMessageBytes
         self.logger = logger
@@ -53,79 +59,55 @@ public final class LegacySSEConnection: ServerConnection {
         try await self.connecting.run {
             if self.state.withLockedValue({ $0.endpoint }) != nil { return }
             try await self.open()
-            let (initialize, initialized) = self.state.withLockedValue { ($0.initialize, $0.initialized) }
-            if let initialize, initialize.requestID != nil {
+            let handshake = self.state.withLockedValue { $0.handshake }
+            if let initialize = handshake.initialize, initialize.requestID != nil {
                 self.logger.notice("Event stream reopened; initializing the new session")
                 try await self.post(initialize, awaitAnswer: true, deliver: false)
-                if let initialized { try await self.post(initialized, awaitAnswer: false, deliver: false) }
+                if let initialized = handshake.initialized {
+                    try await self.post(initialized, awaitAnswer: false, deliver: false)
+                }
             }
         }
     }
 
     private func open() async throws {
-        var authorization = try await self.authorizer.authorization()
-        var retried = false
-        while true {
-            var request = HTTPClientRequest(url: self.url.absoluteString)
-            self.addHeaders(to: &request, authorization: authorization)
-            request.headers.replaceOrAdd(name: "Accept", value: "text/event-stream")
-            let response = try await self.http.execute(request)
-            if response.status == .unauthorized, let provider = self.authorizer.provider, !retried {
-                _ = try? await self.http.collect(response, limit: 1 << 16)
-                retried = true
-                let sent = authorization.map { String($0.dropFirst("Bearer ".count)) }
-                authorization = try await provider.unauthorized(
-                    challenge: BearerChallenge(headerValues: response.headers["WWW-Authenticate"]),
-                    sentToken: sent
-                )
-                continue
-            }
-            guard response.status == .ok, response.mediaType == "text/event-stream" else {
-                let body = try? await self.http.collect(response, limit: 1 << 16)
-                throw BridgeError.httpStatus(Int(response.status.code), StreamableHTTPConnection.snippet(body))
-            }
-            let (endpoints, continuation) = AsyncStream.makeStream(of: URL?.self)
-            let task = Task { [self] in await self.read(response, endpoint: continuation) }
-            var iterator = endpoints.makeAsyncIterator()
-            guard let found = await iterator.next(), let endpoint = found else {
-                task.cancel()
+        let response = try await self.authorized.send { token in
+            self.builder.request(.GET, self.url, token: token, accept: "text/event-stream")
+        }
+        guard response.status == .ok, response.mediaType == "text/event-stream" else {
+            let body = await response.errorBody()
+            throw BridgeError.httpStatus(Int(response.status.code), HTTPClientResponse.snippet(body))
+        }
+        let announced = OneShot<URL?>()
+        let task = Task { [self] in await self.read(response, endpoint: announced) }
+        let endpoint: URL
+        do {
+            guard let found = try await announced.value else {
                 throw BridgeError.protocolViolation("the SSE stream did not start with an endpoint event")
             }
-            self.state.withLockedValue { state in
-                state.endpoint = endpoint
-                state.reader = task
-            }
-            self.logger.info("Connected over the legacy HTTP+SSE transport", metadata: ["endpoint": "\(endpoint.path)"])
-            return
+            endpoint = found
+        } catch {
+            task.cancel()
+            throw error
         }
+        self.state.withLockedValue { state in
+            state.endpoint = endpoint
+            state.reader = task
+        }
+        self.logger.info("Connected over the legacy HTTP+SSE transport", metadata: ["endpoint": "\(endpoint.path)"])
     }
 
-    /// Reads the stream until it ends: the first `endpoint` event goes to `endpoint`, messages to the host.
-    private func read(_ response: HTTPClientResponse, endpoint: AsyncStream<URL?>.Continuation) async {
+    /// Reads the stream until it ends: the first `endpoint` event goes to `endpoint` (`nil` when the stream
+    /// names none, or one on another origin), messages to the host.
+    private func read(_ response: HTTPClientResponse, endpoint: OneShot<URL?>) async {
         var parser = SSEParser(maxMessageBytes: self.maxMessageBytes)
-        var announced = false
         // Why the requests still waiting fail: the stream ended, or it broke a rule and was dropped.
         var failure = BridgeError.connectionLost("the server closed the SSE stream before answering")
         do {
             for try await chunk in response.body {
                 for event in try parser.feed(chunk.readableBytesView) {
-                    if event.event == "endpoint", !announced {
-                        announced = true
-                        let text = String(decoding: event.data, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-                        // The endpoint must be on the same origin: messages carry the token.
-                        let resolved = URL(string: text, relativeTo: self.url)?.absoluteURL
-                        if let resolved, resolved.scheme == self.url.scheme, resolved.host == self.url.host,
-                            resolved.port == self.url.port
-                        {
-                            endpoint.yield(resolved)
-                        } else {
-                            self.logger.error(
-                                "The SSE endpoint event names another origin; refusing it",
-                                metadata: ["endpoint": "\(text)"]
-                            )
-                            endpoint.yield(nil)
-                        }
-                        endpoint.finish()
+                    if event.event == "endpoint", !endpoint.isSet {
+                        endpoint.succeed(self.resolveEndpoint(event.data))
                     } else if event.event == "message", !event.data.isEmpty {
                         self.handle(event.data)
                     }
@@ -138,17 +120,31 @@ public final class LegacySSEConnection: ServerConnection {
         } catch {
             self.logger.notice("The SSE stream broke", metadata: ["error": "\(error)"])
         }
-        if !announced {
-            endpoint.yield(nil)
-            endpoint.finish()
-        }
+        // Ignored when the endpoint was announced.
+        endpoint.succeed(nil)
         let pending = self.state.withLockedValue { state in
             state.endpoint = nil
             state.reader = nil
             defer { state.pending = [:] }
             return state.pending
         }
-        for slot in pending.values { slot.complete(.failure(failure)) }
+        for slot in pending.values { slot.fail(failure) }
+    }
+
+    /// The URL an `endpoint` event names, when it is on the stream's origin: messages carry the token.
+    private func resolveEndpoint(_ data: [UInt8]) -> URL? {
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        let resolved = URL(string: text, relativeTo: self.url)?.absoluteURL
+        guard let resolved, resolved.scheme == self.url.scheme, resolved.host == self.url.host,
+            resolved.port == self.url.port
+        else {
+            self.logger.error(
+                "The SSE endpoint event names another origin; refusing it",
+                metadata: ["endpoint": "\(text)"]
+            )
+            return nil
+        }
+        return resolved
     }
 
     private func handle(_ data: [UInt8]) {
@@ -170,18 +166,14 @@ public final class LegacySSEConnection: ServerConnection {
         if let waiter {
             // Answers to the bridge's own replayed initialize carry a bridge id and stay here.
             if !Self.isBridgeID(id) { self.output.deliver(data) }
-            waiter.complete(.success(()))
+            waiter.succeed(())
         } else {
             self.output.deliver(data)
         }
     }
 
     public func send(_ message: HostMessage) async throws {
-        if message.method == MCPMethod.initialize {
-            self.state.withLockedValue { $0.initialize = message }
-        } else if message.method == MCPMethod.initializedNotification {
-            self.state.withLockedValue { $0.initialized = message }
-        }
+        self.state.withLockedValue { $0.handshake.record(message) }
         try await self.connect()
         try await self.post(message, awaitAnswer: message.requestID != nil, deliver: true)
     }
@@ -201,21 +193,14 @@ public final class LegacySSEConnection: ServerConnection {
             }
             id = replayID
         }
-        var request = HTTPClientRequest(url: endpoint.absoluteString)
-        request.method = .POST
-        self.addHeaders(to: &request, authorization: try await self.authorizer.authorization())
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: bytes))
+        let body = bytes
         guard awaitAnswer, let id else {
-            let response = try await self.http.execute(request)
-            let body = try? await self.http.collect(response, limit: 1 << 16)
-            guard (200..<300).contains(response.status.code) else {
-                throw BridgeError.httpStatus(Int(response.status.code), StreamableHTTPConnection.snippet(body))
-            }
+            let response = try await self.postMessage(body, to: endpoint)
+            try await self.acknowledged(response)
             return
         }
         // Registered under the same lock the reader drains with, so no answer can be missed.
-        let slot = AnswerSlot()
+        let slot = OneShot<Void>()
         let streamOpen = self.state.withLockedValue { state -> Bool in
             guard state.endpoint != nil else { return false }
             state.pending[id] = slot
@@ -223,15 +208,12 @@ public final class LegacySSEConnection: ServerConnection {
         }
         guard streamOpen else { throw BridgeError.connectionLost("the SSE stream closed") }
         do {
-            let response = try await self.http.execute(request)
-            let body = try? await self.http.collect(response, limit: 1 << 16)
-            guard (200..<300).contains(response.status.code) else {
-                throw BridgeError.httpStatus(Int(response.status.code), StreamableHTTPConnection.snippet(body))
-            }
+            let response = try await self.postMessage(body, to: endpoint)
+            try await self.acknowledged(response)
             // The answer comes on the stream; give up on it after the timeout.
             let timeout = self.http.settings.timeout
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await slot.wait() }
+                group.addTask { try await slot.value }
                 group.addTask {
                     try await Task.sleep(nanoseconds: UInt64(timeout.nanoseconds))
                     throw BridgeError.timeout("no answer on the SSE stream")
@@ -245,10 +227,19 @@ public final class LegacySSEConnection: ServerConnection {
         }
     }
 
-    private func addHeaders(to request: inout HTTPClientRequest, authorization: String?) {
-        request.headers.add(name: "User-Agent", value: "mcp-bridge/\(BridgeVersion.current)")
-        for header in self.headers { request.headers.add(name: header.name, value: header.value) }
-        if let authorization { request.headers.replaceOrAdd(name: "Authorization", value: authorization) }
+    private func postMessage(_ body: [UInt8], to endpoint: URL) async throws -> HTTPClientResponse {
+        try await self.authorized.send { token in
+            self.builder.request(.POST, endpoint, token: token, body: body)
+        }
+    }
+
+    /// Checks that the server took a POSTed message (its answer, if any, comes on the stream).
+    private func acknowledged(_ response: HTTPClientResponse) async throws {
+        guard (200..<300).contains(response.status.code) else {
+            let body = await response.errorBody()
+            throw BridgeError.httpStatus(Int(response.status.code), HTTPClientResponse.snippet(body))
+        }
+        await response.discardBody()
     }
 
     public func close() async {
@@ -261,40 +252,5 @@ public final class LegacySSEConnection: ServerConnection {
 
     static func isBridgeID(_ id: JSONRPCID) -> Bool {
         id.description.contains("mcp-bridge-replay-")
-    }
-}
-
-/// Where the answer to one request sent over the legacy transport lands; it may arrive (on the stream) before
-/// anyone waits for it (the POST is still returning).
-final class AnswerSlot: Sendable {
-    private struct State {
-        var outcome: Result<Void, any Error>?
-        var waiter: CheckedContinuation<Void, any Error>?
-    }
-
-    private let state = NIOLockedValueBox(State())
-
-    func complete(_ outcome: Result<Void, any Error>) {
-        let waiter = self.state.withLockedValue { state -> CheckedContinuation<Void, any Error>? in
-            guard state.outcome == nil else { return nil }
-            state.outcome = outcome
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume(with: outcome)
-    }
-
-    func wait() async throws {
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let ready = self.state.withLockedValue { state -> Result<Void, any Error>? in
-                    if state.outcome == nil { state.waiter = continuation }
-                    return state.outcome
-                }
-                if let ready { continuation.resume(with: ready) }
-            }
-        } onCancel: {
-            self.complete(.failure(CancellationError()))
-        }
     }
 }

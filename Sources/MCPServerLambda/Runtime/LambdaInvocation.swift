@@ -9,8 +9,6 @@ public struct LambdaInvocation: Sendable {
     public var deadlineEpochMilliseconds: Int64?
     /// `Lambda-Runtime-Trace-Id`: the X-Ray trace header (`Root=…;Parent=…;Sampled=…`).
     public var traceID: String?
-    /// `Lambda-Runtime-Invoked-Function-Arn`.
-    public var invokedFunctionARN: String?
     /// The event, untouched.
     public var event: ByteBuffer
 
@@ -18,13 +16,11 @@ public struct LambdaInvocation: Sendable {
         requestID: String,
         deadlineEpochMilliseconds: Int64?,
         traceID: String?,
-        invokedFunctionARN: String?,
         event: ByteBuffer
     ) {
         self.requestID = requestID
         self.deadlineEpochMilliseconds = deadlineEpochMilliseconds
         self.traceID = traceID
-        self.invokedFunctionARN = invokedFunctionARN
         self.event = event
     }
 

@@ -9,7 +9,7 @@ import NIOHTTP1
 ///
 /// It speaks plain HTTP to the endpoint Lambda gives (`127.0.0.1:9001` in practice), over one pooled
 /// connection that stays open between invocations.
-public struct LambdaRuntimeClient: Sendable {
+public struct LambdaRuntimeClient: LambdaRuntime {
     /// Why the runtime must stop: the Runtime API refused us or went away.
     public struct RuntimeAPIError: Error, Sendable, CustomStringConvertible {
         public var call: String
@@ -50,7 +50,6 @@ public struct LambdaRuntimeClient: Sendable {
             requestID: requestID,
             deadlineEpochMilliseconds: response.headers.first(name: "Lambda-Runtime-Deadline-Ms").flatMap { Int64($0) },
             traceID: response.headers.first(name: "Lambda-Runtime-Trace-Id"),
-            invokedFunctionARN: response.headers.first(name: "Lambda-Runtime-Invoked-Function-Arn"),
             event: body
         )
     }

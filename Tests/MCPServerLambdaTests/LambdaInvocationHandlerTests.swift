@@ -7,11 +7,13 @@ import MCPWire
 import NIOCore
 import Testing
 
-/// ``LambdaHost/handle(_:coldStart:)`` in process, with a small router: the limits and failures that need a
-/// route made for them.
-@Suite("Lambda host in process")
-struct LambdaHostInProcessTests {
-    static func host() -> LambdaHost<RouterResponder<LambdaRequestContext>> {
+/// ``LambdaInvocationHandler/handle(_:coldStart:)`` in process, with a small router: the limits and failures that
+/// need a route made for them.
+@Suite("Lambda invocation handler")
+struct LambdaInvocationHandlerTests {
+    static func host(
+        metricsSink: any MetricsSink = RecordingMetricsSink()
+    ) -> LambdaInvocationHandler<RouterResponder<LambdaRequestContext>> {
         let router = Router(context: LambdaRequestContext.self)
         router.get("/big") { _, _ -> Response in
             Response(
@@ -24,15 +26,19 @@ struct LambdaHostInProcessTests {
         router.get("/crash") { _, _ -> Response in throw CancellationError() }
         router.get("/ip") { _, context -> String in context.clientIPAddress ?? "none" }
         router.get("/urls") { _, context -> String in context.urls.resource }
-        return LambdaHost(
-            runtime: LambdaRuntimeClient(endpoint: "127.0.0.1:9"),
+        router.get("/slow") { _, _ -> String in
+            try await Task.sleep(for: .seconds(30))
+            return "too late"
+        }
+        return LambdaInvocationHandler(
             responder: router.buildResponder(),
-            metrics: nil,
+            metrics: EmbeddedMetrics(namespace: "Test", functionName: "fn"),
+            metricsSink: metricsSink,
             logger: Logger(label: "test")
         )
     }
 
-    static func invocation(_ path: String) -> LambdaInvocation {
+    static func invocation(_ path: String, deadlineIn milliseconds: Int64 = 30_000) -> LambdaInvocation {
         let event: JSONValue = [
             "version": "2.0", "rawPath": .string(path), "rawQueryString": "",
             "requestContext": [
@@ -42,9 +48,8 @@ struct LambdaHostInProcessTests {
         ]
         return LambdaInvocation(
             requestID: "r",
-            deadlineEpochMilliseconds: Int64(Date().timeIntervalSince1970 * 1000) + 30_000,
+            deadlineEpochMilliseconds: Int64(Date().timeIntervalSince1970 * 1000) + milliseconds,
             traceID: nil,
-            invokedFunctionARN: nil,
             event: ByteBuffer(bytes: event.serialized())
         )
     }
@@ -82,5 +87,46 @@ struct LambdaHostInProcessTests {
     @Test("each request's URLs follow its event's domain")
     func urlsFollowTheEvent() async throws {
         #expect(try await Self.response("/urls")["body"] == "https://u.lambda-url.us-east-1.on.aws/mcp")
+    }
+
+    @Test("a request still running near the deadline is answered 504, well before Lambda would kill it")
+    func deadline() async throws {
+        let started = ContinuousClock.now
+        guard
+            case .response(let bytes) = await Self.host().handle(
+                Self.invocation("/slow", deadlineIn: 400),
+                coldStart: false
+            )
+        else { throw Unexpected() }
+        #expect(try JSONValue(parsing: bytes)["statusCode"] == 504)
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
+    @Test("one EMF line per invocation goes to the injected sink, with the matched route")
+    func metricsGoToTheSink() async throws {
+        let sink = RecordingMetricsSink()
+        _ = await Self.host(metricsSink: sink).handle(Self.invocation("/ip"), coldStart: true)
+        let lines = sink.lines
+        #expect(lines.count == 1)
+        let line = try JSONValue(parsing: try #require(lines.first))
+        #expect(line["Route"] == "/ip")
+        #expect(line["ColdStart"] == 1)
+        #expect(line["_aws"]?["CloudWatchMetrics"] != nil)
+    }
+
+    @Test("an event that is not an HTTP request is a failure for the error endpoint, and writes no metrics")
+    func invalidEvent() async throws {
+        let sink = RecordingMetricsSink()
+        let invocation = LambdaInvocation(
+            requestID: "r",
+            deadlineEpochMilliseconds: nil,
+            traceID: nil,
+            event: ByteBuffer(string: "{}")
+        )
+        guard case .failure(let error) = await Self.host(metricsSink: sink).handle(invocation, coldStart: false) else {
+            throw Unexpected()
+        }
+        #expect(error.type == "Runtime.InvalidEvent")
+        #expect(sink.lines.isEmpty)
     }
 }
