@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "MCPServerCore", targets: ["MCPServerCore"]),
         .library(name: "MCPServerSQLite", targets: ["MCPServerSQLite"]),
         .library(name: "MCPBridgeCore", targets: ["MCPBridgeCore"]),
+        .library(name: "MCPServerAWS", targets: ["MCPServerAWS"]),
         .library(name: "MCPServerDynamoDB", targets: ["MCPServerDynamoDB"]),
         .library(name: "MCPServerLambda", targets: ["MCPServerLambda"]),
     ],
@@ -33,10 +34,23 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.36.0"),
+        // Already in the graph through jwt-kit; named here for client-certificate checks (RFC 8705).
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // The protocol module shared by mcp-server and mcp-bridge: no HTTP framework, no NIO.
         .target(name: "MCPWire", swiftSettings: swiftSettings),
+        // What both executables share on the command line: options that fall back to environment variables.
+        .target(
+            name: "MCPCommandLine",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "MCPServerCore",
             dependencies: [
@@ -49,6 +63,9 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -66,6 +83,8 @@ let package = Package(
         .executableTarget(
             name: "MCPServer",
             dependencies: [
+                "MCPCommandLine",
+                "MCPServerAWS",
                 "MCPServerCore",
                 "MCPServerSQLite",
                 "MCPServerDynamoDB",
@@ -75,6 +94,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -83,17 +104,28 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The DynamoDB store and what it needs from AWS (SigV4 signing); no AWS SDK exists in our mirror.
+        // What the server needs from AWS: SigV4 signing, the JSON-protocol client, Secrets Manager. No AWS SDK
+        // exists in our mirror.
         .target(
-            name: "MCPServerDynamoDB",
+            name: "MCPServerAWS",
             dependencies: [
-                "MCPServerCore",
                 "MCPWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The DynamoDB store.
+        .target(
+            name: "MCPServerDynamoDB",
+            dependencies: [
+                "MCPServerAWS",
+                "MCPServerCore",
+                "MCPWire",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -135,6 +167,7 @@ let package = Package(
             name: "MCPBridge",
             dependencies: [
                 "MCPBridgeCore",
+                "MCPCommandLine",
                 "MCPWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -155,24 +188,43 @@ let package = Package(
             path: "Tests/Support/StoreCrashProbe",
             swiftSettings: swiftSettings
         ),
+        // Test helpers: child processes (started, awaited line by line, always stopped), HTTP to them, and what
+        // the interop tests need from outside. Swift Testing links into this library target (its scope trait).
         .target(
             name: "RemoteMCPTestSupport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Tests/Support/RemoteMCPTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        // The ServerStore contract: one list of checks every backend's own test target runs against it, so no
+        // test target links a backend it does not test.
+        .target(
+            name: "ServerStoreContract",
+            dependencies: [
+                "MCPServerCore",
+                "MCPWire",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Support/ServerStoreContract",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MCPWireTests",
-            dependencies: ["MCPWire"],
+            dependencies: [
+                "MCPWire",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MCPServerCoreTests",
             dependencies: [
                 "MCPServerCore",
-                "MCPServerDynamoDB",
-                "StoreCrashProbe",
-                "RemoteMCPTestSupport",
-                "MCPServerSQLite",
+                "ServerStoreContract",
                 "MCPWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -180,15 +232,19 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MCPServerTests",
             dependencies: [
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 "MCPServer",
+                "MCPServerAWS",
                 "MCPServerDynamoDB",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -201,12 +257,12 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            exclude: ["Lambda/Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MCPBridgeTests",
             dependencies: [
+                .product(name: "PropertyBased", package: "swift-property-based"),
                 "MCPBridgeCore",
                 "MCPBridge",
                 "MCPWire",
@@ -228,13 +284,47 @@ let package = Package(
                 "MCPWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            // API Gateway and Function URL events shaped like AWS's documented examples; the process tests in
+            // MCPServerTests read them from here too.
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        // The SQLite store: the contract, file modes, migrations, and kill -9 mid-write (StoreCrashProbe).
+        .testTarget(
+            name: "MCPServerSQLiteTests",
+            dependencies: [
+                "MCPServerSQLite",
+                "MCPServerCore",
+                "MCPWire",
+                "ServerStoreContract",
+                "RemoteMCPTestSupport",
+                "StoreCrashProbe",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
+        // AWS's SigV4 test suite.
+        .testTarget(
+            name: "MCPServerAWSTests",
+            dependencies: ["MCPServerAWS"],
+            swiftSettings: swiftSettings
+        ),
+        // The DynamoDB store's contract against moto_server (in scripts/test.sh's interop stage).
         .testTarget(
             name: "MCPServerDynamoDBTests",
-            dependencies: ["MCPServerDynamoDB"],
+            dependencies: [
+                "MCPServerAWS",
+                "MCPServerDynamoDB",
+                "MCPServerCore",
+                "MCPWire",
+                "ServerStoreContract",
+                "RemoteMCPTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -17,22 +17,12 @@ connections=32
 
 # start_server LOG ARGS...: starts mcp-server on a port the kernel picks, sets $pid and $base from its ready line.
 start_server() {
-    local log=$1 url=""
+    local log=$1
     shift
-    "$binary" serve --port 0 --database "$work/$(basename "$log" .log).sqlite" "${unlimited[@]}" "$@" 2>"$log" &
-    pid=$!
-    for _ in $(seq 1 200); do
-        url=$(python3 -c 'import json, sys
-for line in open(sys.argv[1]):
-    try: entry = json.loads(line)
-    except ValueError: continue
-    if entry.get("message") == "mcp-server ready": print(entry["mcp_url"]); break' "$log")
-        [ -n "$url" ] && break
-        kill -0 "$pid" 2>/dev/null || { echo "mcp-server exited: $(tail -3 "$log")" >&2; exit 1; }
-        sleep 0.05
-    done
-    [ -n "$url" ] || { echo "mcp-server did not say it was ready" >&2; exit 1; }
-    base=${url%/mcp}
+    start_serving "$log" "$binary" serve --port 0 --database "$work/$(basename "$log" .log).sqlite" \
+        "${unlimited[@]}" "$@"
+    pid=$ready_pid
+    base=${ready_url%/mcp}
 }
 
 # bearer: registers a client and prints "Bearer <access token>".

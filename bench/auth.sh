@@ -15,11 +15,9 @@ unlimited=(--registration-rate-limit 100000000 --token-rate-limit 100000000 --cl
 echo "| what | concurrency | per s | p50 ms | p99 ms | errors |"
 echo "|---|---|---|---|---|---|"
 
-port=$(free_port)
-base="http://127.0.0.1:$port"
-"$binary" serve --port "$port" --database "$work/auth.sqlite" "${unlimited[@]}" 2>"$work/auth.log" &
-pid=$!
-wait_ready "$base/mcp"
+start_serving "$work/auth.log" "$binary" serve --port 0 --database "$work/auth.sqlite" "${unlimited[@]}"
+pid=$ready_pid
+base=${ready_url%/mcp}
 
 BENCH_BODY='{"client_name":"bench","grant_types":["client_credentials"]}' BENCH_STATUS=201 BENCH_AUTH="" \
     wrk_row "registrations (POST /dcr)" "$base/dcr" 8
@@ -38,13 +36,10 @@ BENCH_AUTH="Bearer $token" warm_up "$base/mcp"
 with_auth=$(BENCH_AUTH="Bearer $token" wrk_row "tools/call, auth on (ES256 JWT)" "$base/mcp" 32)
 kill -TERM "$pid"; wait "$pid" || true
 
-port=$(free_port)
-"$binary" serve --port "$port" --database "$work/none.sqlite" --auth none 2>"$work/none.log" &
-pid=$!
-wait_ready "http://127.0.0.1:$port/mcp"
-BENCH_AUTH="" warm_up "http://127.0.0.1:$port/mcp"
-without_auth=$(BENCH_AUTH="" wrk_row "tools/call, --auth none" "http://127.0.0.1:$port/mcp" 32)
-kill -TERM "$pid"; wait "$pid" || true
+start_serving "$work/none.log" "$binary" serve --port 0 --database "$work/none.sqlite" --auth none
+BENCH_AUTH="" warm_up "$ready_url"
+without_auth=$(BENCH_AUTH="" wrk_row "tools/call, --auth none" "$ready_url" 32)
+kill -TERM "$ready_pid"; wait "$ready_pid" || true
 
 echo "$with_auth"
 echo "$without_auth"

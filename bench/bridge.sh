@@ -9,16 +9,12 @@ calls=${1:-2000}
 bench_setup
 swift build -c release --product mcp-bridge >&2
 bridge="$(swift build -c release --show-bin-path)/mcp-bridge"
+scripts/setup-python.sh bench-peers
 peers=.venv-bench-peers
-if [ ! -x "$peers/bin/mcp-proxy" ]; then
-    python3 -m venv "$peers"
-    "$peers/bin/pip" install -q -r bench/requirements-peers.txt
-fi
 
-port=$(free_port)
-"$binary" serve --host 127.0.0.1 --port "$port" --database "$work/bench.sqlite" --log-level warning 2>"$work/server.log" &
-url="http://127.0.0.1:$port/mcp"
-wait_ready "$url"
+start_serving "$work/server.log" "$binary" serve --host 127.0.0.1 --port 0 --database "$work/bench.sqlite" \
+    --log-level warning
+url=$ready_url
 export MCP_BRIDGE_HOME="$work/bridge-home"
 token=$("$bridge" token "$url" --log-level error)   # registers once; the credentials stay cached for the runs
 

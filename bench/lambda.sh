@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cold=${1:-20}
 invocations=${2:-2000}
-scripts/setup-python.sh
+scripts/setup-python.sh sdk
 zip=server/dist/mcp-server.zip
 [ -f "$zip" ] || { echo "bench/lambda.sh: run server/package.sh first" >&2; exit 1; }
 task=$(mktemp -d)

@@ -1,26 +1,14 @@
-# Shared by the bench scripts: build, ports, readiness, wrk runs. Source it; it defines functions only.
+# Shared by the bench scripts: build, servers, wrk runs. Source it; it defines functions only.
+# Servers are started with scripts/lib.sh's start_serving: on port 0, ready when they say so.
+source scripts/lib.sh
 
 bench_setup() {  # installs what the benchmarks need and builds the release binary; sets $binary and $work
     command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-    scripts/setup-python.sh
+    scripts/setup-python.sh sdk
     swift build -c release --product mcp-server >&2
     binary="$(swift build -c release --show-bin-path)/mcp-server"
     work=$(mktemp -d)
     trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-}
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-wait_ready() {  # url: waits until the server answers (any status) on it
-    for _ in $(seq 1 200); do
-        if curl -s -o /dev/null -X POST -H 'Content-Type: application/json' \
-            -H 'Accept: application/json, text/event-stream' -d '{"jsonrpc":"2.0","id":0,"method":"ping"}' "$1"; then
-            return 0
-        fi
-        sleep 0.05
-    done
-    echo "server at $1 did not come up" >&2
-    exit 1
 }
 
 peak_rss_mib() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }

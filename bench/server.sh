@@ -16,26 +16,22 @@ export BENCH_BODY=$BENCH_ECHO BENCH_STATUS=200 BENCH_AUTH=""
 echo "| server | concurrency | tools/call per s | p50 ms | p99 ms | errors | peak RSS MiB |"
 echo "|---|---|---|---|---|---|---|"
 
-port=$(free_port)
-"$binary" serve --port "$port" --database "$work/bench.sqlite" --auth none 2>"$work/mcp-server.log" &
-pid=$!
-wait_ready "http://127.0.0.1:$port/mcp"
-warm_up "http://127.0.0.1:$port/mcp"
+start_serving "$work/mcp-server.log" "$binary" serve --port 0 --database "$work/bench.sqlite" --auth none
+url=$ready_url
+warm_up "$url"
 for connections in 1 32; do
-    wrk_row "mcp-server (Swift, release)" "http://127.0.0.1:$port/mcp" "$connections" " $(peak_rss_mib "$pid") |"
+    wrk_row "mcp-server (Swift, release)" "$url" "$connections" " $(peak_rss_mib "$ready_pid") |"
 done
-kill -TERM "$pid"; wait "$pid" || true
+kill -TERM "$ready_pid"; wait "$ready_pid" || true
 
-port=$(free_port)
-.venv/bin/python bench/python_sdk_server.py "$port" >"$work/python.log" 2>&1 &
-pid=$!
-wait_ready "http://127.0.0.1:$port/mcp"
-warm_up "http://127.0.0.1:$port/mcp"
+start_serving "$work/python.log" .venv/bin/python bench/python_sdk_server.py 0
+url=$ready_url/mcp
+warm_up "$url"
 version=$(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("mcp"))')
 for connections in 1 32; do
-    wrk_row "Python MCP SDK $version" "http://127.0.0.1:$port/mcp" "$connections" " $(peak_rss_mib "$pid") |"
+    wrk_row "Python MCP SDK $version" "$url" "$connections" " $(peak_rss_mib "$ready_pid") |"
 done
-kill -TERM "$pid"; wait "$pid" || true
+kill -TERM "$ready_pid"; wait "$ready_pid" || true
 
 echo
 echo "wrk ${duration}s per row, one wrk thread, on $(nproc) cores, $(uname -m); command: bench/server.sh $duration"

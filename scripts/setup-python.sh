@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
-# Creates the venvs the tests use, from pinned requirements: .venv (the official MCP SDK, PyJWT) and .venv-moto
-# (moto_server, the DynamoDB-compatible server). Idempotent: reinstalls only when a requirements file changed.
+# Creates the Python venvs the tests and benchmarks use, each from its pinned requirements file, and only when that
+# file changed since (idempotent). The one place a script makes a venv.
+#
+#   scripts/setup-python.sh [VENV...]      (default: sdk moto)
+#
+#   sdk          .venv              the official MCP SDK and PyJWT (Tests/Interop/requirements.txt)
+#   moto         .venv-moto         moto_server and cfn-lint (Tests/Interop/requirements-moto.txt)
+#   bench-peers  .venv-bench-peers  mcp-proxy and fastmcp-remote for bench/bridge.sh (bench/requirements-peers.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
@@ -19,5 +25,12 @@ make_venv() {  # directory requirements-file
     "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
     echo "$wanted" > "$venv/.requirements.sha256"
 }
-make_venv .venv Tests/Interop/requirements.txt
-make_venv .venv-moto Tests/Interop/requirements-moto.txt
+[ $# -gt 0 ] || set -- sdk moto
+for name in "$@"; do
+    case "$name" in
+        sdk) make_venv .venv Tests/Interop/requirements.txt ;;
+        moto) make_venv .venv-moto Tests/Interop/requirements-moto.txt ;;
+        bench-peers) make_venv .venv-bench-peers bench/requirements-peers.txt ;;
+        *) echo "setup-python: unknown venv $name (sdk, moto, bench-peers)" >&2; exit 2 ;;
+    esac
+done

@@ -1,33 +1,135 @@
 #!/usr/bin/env bash
-# The whole test suite. A fresh Debian machine needs only the Swift toolchain and python3:
-# this installs the rest (venvs with the pinned Python MCP SDK and moto_server, which brings cfn-lint; binutils),
-# builds the Lambda artifact and runs every test.
+# The whole test suite: what CI runs, and the one command for it. A fresh Debian machine needs only the Swift
+# toolchain and python3; this installs the rest. It runs in stages, each named with its time in seconds:
+#
+#   1 format   swift format lint (scripts/format.sh --check)
+#   2 tests    swift build --build-tests, then every test that needs nothing from outside the package (no Python,
+#              no moto_server, no packaged artifact: those skip themselves here)
+#   3 interop  exactly the tests stage 2 skipped, with what they need: the pinned Python MCP SDK (.venv), moto_server
+#              and cfn-lint (.venv-moto), and the packaged Lambda artifact (server/package.sh)
+#   4 fuzz     each libFuzzer target for FUZZ_SECONDS (default 20; 0 skips the stage) from its corpus
+#              (fuzz/run.sh), half of the targets on each of two cores
+#
+# The venvs are installed in the background from the start, so pip's downloads overlap the build. The last line is
+# always "N passed, N failed" (the tests of stages 2 and 3; a stage that fails without failing tests, such as
+# format, a build or a fuzz crash, counts as one failure), and the exit status is non-zero if anything failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/format.sh --check
-scripts/setup-python.sh
-export REMOTE_MCP_PYTHON="$PWD/.venv/bin/python"
-# moto_server on a free loopback port for the DynamoDB store tests; stopped when this script ends.
-moto_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p .build
-.venv-moto/bin/python Tests/Interop/moto_server.py "$moto_port" > .build/moto_server.log 2>&1 &
-moto_pid=$!
-trap 'kill $moto_pid 2>/dev/null || true' EXIT
-python3 - "$moto_port" <<'PY'
-import socket, sys, time
-for _ in range(300):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.1)
-sys.exit("moto_server did not start; see .build/moto_server.log")
+source scripts/lib.sh
+fuzz_seconds=${FUZZ_SECONDS:-20}
+results=.build/test-results
+mkdir -p "$results"
+rm -f "$results"/*.xml
+passed=0 failed=0 stage_name="" stage_start=0
+
+summary() {
+    local status=$?
+    if [ -n "$stage_name" ]; then
+        echo "== $stage_name: FAILED after $((SECONDS - stage_start)) s"
+        # A stage that failed with every test passing (or before any ran) still fails the run.
+        [ "$failed" -gt 0 ] || failed=1
+    fi
+    # moto_server, and the venv set-up if it is still going; reaped here so no job notice follows the last line.
+    jobs -p | xargs -r kill 2>/dev/null || true
+    wait 2>/dev/null || true
+    echo "$passed passed, $failed failed"
+    exit "$status"
+}
+trap summary EXIT
+
+stage() {  # NAME: starts a stage
+    stage_name=$1 stage_start=$SECONDS
+    echo "== $stage_name"
+}
+
+stage_done() {
+    echo "== $stage_name: $((SECONDS - stage_start)) s"
+    stage_name=""
+}
+
+# swift_test NAME [ARGUMENTS...]: runs the built tests, writing $results/NAME.xml, and adds its passed and failed
+# tests (skipped ones are neither) to the totals; returns swift test's status.
+swift_test() {
+    local name=$1 status=0 counts
+    shift
+    swift test --skip-build --disable-xctest --xunit-output "$results/$name.xml" "$@" || status=$?
+    counts=$(python3 - "$results/$name.xml" <<'PY'
+import sys, xml.etree.ElementTree as tree
+try:
+    cases = list(tree.parse(sys.argv[1]).getroot().iter("testcase"))
+except (OSError, tree.ParseError):
+    cases = []  # the test process died before finishing it: its stage fails and counts one failure
+passed = failed = 0
+for case in cases:
+    if case.find("failure") is not None or case.find("error") is not None:
+        failed += 1
+    elif case.find("skipped") is None:
+        passed += 1
+print(passed, failed)
 PY
-export REMOTE_MCP_DYNAMODB_ENDPOINT="http://127.0.0.1:$moto_port"
-# The Lambda artifact: a release build with the loader and C libraries it needs, checked by package.sh itself
-# and run by the tests from the unzipped artifact.
-command -v objdump >/dev/null || { apt-get update -qq && apt-get install -y -qq binutils >/dev/null; }
-server/package.sh
-export REMOTE_MCP_LAMBDA_PACKAGE="$PWD/server/dist/mcp-server.zip"
+)
+    passed=$((passed + ${counts% *})) failed=$((failed + ${counts#* }))
+    return "$status"
+}
+
+# The venvs (and objdump for package.sh) for stage 3, installed while stages 1 and 2 run.
+(
+    command -v objdump >/dev/null || { apt-get update -qq && apt-get install -y -qq binutils >/dev/null; }
+    scripts/setup-python.sh sdk moto
+) > .build/setup-python.log 2>&1 &
+setup_pid=$!
+
+# openssl makes the certificates of the mutual-TLS tests (stage 2).
+command -v openssl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl >/dev/null; }
+
+stage "1/4 format"
+scripts/format.sh --check
+stage_done
+
+stage "2/4 build and tests (no Python, no moto)"
 swift build --build-tests
-swift test --disable-xctest
+# Nothing from the caller's environment may switch the interop tests on here.
+unset REMOTE_MCP_PYTHON REMOTE_MCP_DYNAMODB_ENDPOINT REMOTE_MCP_LAMBDA_PACKAGE REMOTE_MCP_CFN_LINT
+swift_test tests
+stage_done
+
+stage "3/4 interop (Python MCP SDK, moto_server, cfn-lint, packaged Lambda artifact)"
+wait "$setup_pid" || { cat .build/setup-python.log; exit 1; }
+start_serving .build/moto_server.log .venv-moto/bin/python Tests/Interop/moto_server.py 0
+export REMOTE_MCP_DYNAMODB_ENDPOINT=$ready_url
+export REMOTE_MCP_PYTHON=$PWD/.venv/bin/python
+export REMOTE_MCP_CFN_LINT=$PWD/.venv-moto/bin/cfn-lint
+# The Lambda artifact as deployed (a release build), with the loader and C libraries it needs, checked by package.sh
+# itself and run by the tests from the unzipped zip. Not a debug build: one made with --static-swift-stdlib in the
+# .build/debug that stage 2 filled links objects compiled for the dynamic runtime, and fails.
+server/package.sh
+export REMOTE_MCP_LAMBDA_PACKAGE=$PWD/server/dist/mcp-server.zip
+# The tests stage 2 skipped, one filter each ("Module.Suite/test(_:)").
+mapfile -t filters < <(python3 - "$results/tests.xml" <<'PY'
+import re, sys, xml.etree.ElementTree as tree
+for case in tree.parse(sys.argv[1]).getroot().iter("testcase"):
+    if case.find("skipped") is not None:
+        print("^" + re.escape(case.get("classname") + "/" + case.get("name")))
+PY
+)
+if [ ${#filters[@]} -eq 0 ]; then
+    echo "stage 2 skipped no test: nothing to run here"
+else
+    swift_test interop "${filters[@]/#/--filter=}"
+fi
+stage_done
+
+if [ "$fuzz_seconds" -gt 0 ]; then
+    stage "4/4 fuzz (${fuzz_seconds} s per target)"
+    mapfile -t targets < <(ls fuzz/Targets | sed 's/\.swift$//')
+    half=$(((${#targets[@]} + 1) / 2))
+    # The instrumented MCPWire first: the two runs below would both build it otherwise.
+    fuzz/build.sh "${targets[0]}"
+    fuzz/run.sh "$fuzz_seconds" "${targets[@]:0:half}" &
+    first_half=$!
+    fuzz_status=0
+    fuzz/run.sh "$fuzz_seconds" "${targets[@]:half}" || fuzz_status=$?
+    wait "$first_half" || fuzz_status=$?
+    [ "$fuzz_status" -eq 0 ] || exit "$fuzz_status"
+    stage_done
+fi

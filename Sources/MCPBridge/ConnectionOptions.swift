@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MCPBridgeCore
+import MCPCommandLine
 import NIOCore
 
 /// The options every command that talks to a server shares.
@@ -21,14 +22,27 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "A file of \"Name: value\" header lines (keeps secrets out of the process list).")
     var headerFile: String?
 
-    @Option(help: "auto (Streamable HTTP, else legacy SSE), http, or sse. (env: MCP_BRIDGE_TRANSPORT)")
-    var transport: String?
+    @Option(
+        help: "auto tries Streamable HTTP, then legacy SSE; http and sse use only that one. (env: MCP_BRIDGE_TRANSPORT)"
+    )
+    var transport: OptionValue<TransportChoice> = .default(.auto)
 
-    @Option(help: "Seconds the server may stay silent before a request fails. (env: MCP_BRIDGE_TIMEOUT; default: 120)")
-    var timeout: Int?
+    @Option(help: "Seconds the server may stay silent before a request fails. (env: MCP_BRIDGE_TIMEOUT)")
+    var timeout: OptionValue<Int> = .default(Int(NetworkSettings.defaultTimeoutSeconds))
 
     @Option(help: "A PEM file of extra CA certificates, for TLS-inspecting proxies. (env: MCP_BRIDGE_CA_FILE)")
     var caFile: String?
+
+    @Option(
+        help: """
+            PEM certificate to present to the server (mutual TLS; tokens are bound to it where the server offers \
+            that). (env: MCP_BRIDGE_CLIENT_CERT)
+            """
+    )
+    var clientCert: String?
+
+    @Option(help: "PEM private key of --client-cert. (env: MCP_BRIDGE_CLIENT_KEY)")
+    var clientKey: String?
 
     @Flag(help: "Allow plain http:// to hosts other than this machine (tokens would travel unencrypted).")
     var allowHTTP = false
@@ -39,8 +53,8 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "The OAuth scope to ask for (default: what the server's challenge or metadata names).")
     var scope: String?
 
-    @Option(help: "Renew tokens this many seconds before they expire. (default: 60)")
-    var refreshMargin: Int?
+    @Option(help: "Renew tokens this many seconds before they expire.")
+    var refreshMargin: Int = BridgeSettings.defaultRefreshMarginSeconds
 
     @Option(
         help: ArgumentHelp(
@@ -58,15 +72,13 @@ struct ConnectionOptions: ParsableArguments {
     @Option(
         help: """
             The largest message accepted from the client or the server, in bytes: a stdin line, a JSON answer, an \
-            SSE line or event. (env: MCP_BRIDGE_MAX_MESSAGE_BYTES; default: 67108864, 64 MiB)
+            SSE line or event. (env: MCP_BRIDGE_MAX_MESSAGE_BYTES)
             """
     )
-    var maxMessageBytes: Int?
+    var maxMessageBytes: OptionValue<Int> = .default(BridgeSettings.defaultMaxMessageBytes)
 
-    @Option(
-        help: "trace, debug, info, notice, warning or error; logs go to stderr. (env: MCP_BRIDGE_LOG; default: info)"
-    )
-    var logLevel: String?
+    @Option(help: "The least severe level logged; logs go to stderr. (env: MCP_BRIDGE_LOG)")
+    var logLevel: OptionValue<LogLevel> = .default(.info)
 
     /// The validated settings.
     func settings(environment: [String: String]) throws -> BridgeSettings {
@@ -75,37 +87,24 @@ struct ConnectionOptions: ParsableArguments {
                 "\(self.url) is not an absolute URL (expected something like https://mcp.example.com/mcp)"
             )
         }
+        let variables = EnvironmentVariables(environment)
         var headers = try self.headers.map { try HeaderParser.parse($0, environment: environment) }
         if let headerFile { headers += try HeaderParser.parseFile(headerFile, environment: environment) }
-        let transportText = self.transport ?? environment["MCP_BRIDGE_TRANSPORT"] ?? "auto"
-        guard let transport = TransportChoice(rawValue: transportText.lowercased()) else {
-            throw ValidationError("--transport must be auto, http or sse")
-        }
-        let timeoutSeconds =
-            try self.timeout ?? environment["MCP_BRIDGE_TIMEOUT"].map {
-                guard let value = Int($0) else {
-                    throw ValidationError("MCP_BRIDGE_TIMEOUT must be a number of seconds")
-                }
-                return value
-            } ?? 120
+        let transport = try variables.resolve(self.transport, env: "MCP_BRIDGE_TRANSPORT")
+        let timeoutSeconds = try variables.resolve(self.timeout, env: "MCP_BRIDGE_TIMEOUT")
         guard timeoutSeconds >= 1 else { throw ValidationError("--timeout must be at least 1 second") }
-        let margin = self.refreshMargin ?? 60
+        let margin = self.refreshMargin
         guard margin >= 0 else { throw ValidationError("--refresh-margin cannot be negative") }
-        let maxMessageBytes =
-            try self.maxMessageBytes ?? environment["MCP_BRIDGE_MAX_MESSAGE_BYTES"].map {
-                guard let value = Int($0) else {
-                    throw ValidationError("MCP_BRIDGE_MAX_MESSAGE_BYTES must be a number of bytes")
-                }
-                return value
-            } ?? BridgeSettings.defaultMaxMessageBytes
+        let maxMessageBytes = try variables.resolve(self.maxMessageBytes, env: "MCP_BRIDGE_MAX_MESSAGE_BYTES")
         guard maxMessageBytes >= 1 << 16 else { throw ValidationError("--max-message-bytes must be at least 65536") }
         let registrationToken = try self.resolveRegistrationToken(environment: environment)
         let network = NetworkSettings(
-            caFile: self.caFile ?? environment["MCP_BRIDGE_CA_FILE"],
+            caFile: try variables.resolve(self.caFile, env: "MCP_BRIDGE_CA_FILE"),
             proxy: try ProxySettings.resolve(for: serverURL, environment: environment),
             timeout: .seconds(Int64(timeoutSeconds)),
             connectRetryWindow: .seconds(Int64(min(timeoutSeconds, 10))),
-            allowPlainHTTP: self.allowHTTP
+            allowPlainHTTP: self.allowHTTP,
+            clientCertificate: try self.resolveClientCertificate(environment: variables)
         )
         return BridgeSettings(
             serverURL: serverURL,
@@ -127,14 +126,15 @@ struct ConnectionOptions: ParsableArguments {
         if self.registrationToken != nil, self.registrationTokenFile != nil {
             throw ValidationError("give --registration-token or --registration-token-file, not both")
         }
+        let variables = EnvironmentVariables(environment)
         let text: String
         if let value = self.registrationToken {
             text = value
         } else if let path = self.registrationTokenFile {
             text = try Self.readTokenFile(path, name: "--registration-token-file")
-        } else if let value = environment["MCP_BRIDGE_REGISTRATION_TOKEN"], !value.isEmpty {
+        } else if let value = variables["MCP_BRIDGE_REGISTRATION_TOKEN"] {
             text = value
-        } else if let path = environment["MCP_BRIDGE_REGISTRATION_TOKEN_FILE"], !path.isEmpty {
+        } else if let path = variables["MCP_BRIDGE_REGISTRATION_TOKEN_FILE"] {
             text = try Self.readTokenFile(path, name: "MCP_BRIDGE_REGISTRATION_TOKEN_FILE")
         } else {
             return nil
@@ -152,19 +152,21 @@ struct ConnectionOptions: ParsableArguments {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// Validates the options, sets up stderr logging (stdout belongs to the protocol; `defaultLogLevel` unless
-    /// the user chose one) and builds the bridge's context.
-    func makeContext(defaultLogLevel: String = "info") throws -> BridgeContext {
+    /// Validates the options, sets up stderr logging (stdout belongs to the protocol; `defaultLogLevel`, when
+    /// given, replaces the option's default) and builds the bridge's context.
+    func makeContext(defaultLogLevel: LogLevel? = nil) throws -> BridgeContext {
         let environment = ProcessInfo.processInfo.environment
         let settings = try self.settings(environment: environment)
-        let logger = try BridgeLogging.bootstrap(
-            level: self.logLevel ?? environment["MCP_BRIDGE_LOG"] ?? defaultLogLevel
-        )
-        return try BridgeContext(settings: settings, logger: logger)
+        let option = defaultLogLevel.map { self.logLevel.replacingDefault(with: $0) } ?? self.logLevel
+        let level = try EnvironmentVariables(environment).resolve(option, env: "MCP_BRIDGE_LOG")
+        return try BridgeContext(settings: settings, logger: BridgeLogging.bootstrap(level: level))
     }
 
     /// Runs `body` with a context built from the options, and closes its HTTP client afterwards, whatever happens.
-    func withContext<T>(defaultLogLevel: String = "info", _ body: (BridgeContext) async throws -> T) async throws -> T {
+    func withContext<T>(
+        defaultLogLevel: LogLevel? = nil,
+        _ body: (BridgeContext) async throws -> T
+    ) async throws -> T {
         let context = try self.makeContext(defaultLogLevel: defaultLogLevel)
         do {
             let result = try await body(context)
@@ -178,16 +180,25 @@ struct ConnectionOptions: ParsableArguments {
 }
 
 enum BridgeLogging {
-    static func bootstrap(level: String?) throws -> Logger {
-        let text = (level ?? "info").lowercased()
-        guard let level = Logger.Level(rawValue: text) else {
-            throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical")
-        }
+    static func bootstrap(level: LogLevel) -> Logger {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
+            handler.logLevel = level.level
             return handler
         }
         return Logger(label: "mcp-bridge")
+    }
+}
+
+extension ConnectionOptions {
+    /// `--client-cert` with `--client-key` (or their variables), both or neither.
+    func resolveClientCertificate(environment: EnvironmentVariables) throws -> ClientCertificateFiles? {
+        let certificate = try environment.resolve(self.clientCert, env: "MCP_BRIDGE_CLIENT_CERT")
+        let key = try environment.resolve(self.clientKey, env: "MCP_BRIDGE_CLIENT_KEY")
+        switch (certificate, key) {
+        case (nil, nil): return nil
+        case (let certificate?, let key?): return ClientCertificateFiles(certificate: certificate, key: key)
+        default: throw ValidationError("--client-cert and --client-key go together")
+        }
     }
 }

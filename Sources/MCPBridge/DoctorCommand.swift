@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MCPBridgeCore
+import MCPCommandLine
 
 /// `mcp-bridge doctor <url>`: checks every step to a working session and says how to fix the first that fails.
 struct DoctorCommand: AsyncParsableCommand {
@@ -13,7 +14,7 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Quiet by default: the steps say what happens.
-        let context = try self.connection.makeContext(defaultLogLevel: "error")
+        let context = try self.connection.makeContext(defaultLogLevel: .error)
         let settings = context.settings
         print("Checking \(settings.serverURL.absoluteString)")
         let passed = await Doctor(context: context).run { step in

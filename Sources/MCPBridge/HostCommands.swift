@@ -9,8 +9,8 @@ struct ConfigCommand: ParsableCommand {
         abstract: "Print the configuration snippet for Claude Desktop, Cursor or Claude Code."
     )
 
-    @Argument(help: "claude, cursor or claude-code.")
-    var app: String
+    @Argument(help: "The client to configure.")
+    var app: HostApp
 
     @Argument(help: "The MCP endpoint URL.")
     var url: String
@@ -19,7 +19,7 @@ struct ConfigCommand: ParsableCommand {
     var name: String?
 
     func run() throws {
-        let app = try HostCommandSupport.app(self.app, allowed: HostApp.allCases)
+        let app = self.app
         let serverURL = try HostCommandSupport.url(self.url)
         let name = self.name ?? HostCommandSupport.defaultName(for: serverURL)
         print(
@@ -45,8 +45,8 @@ struct InstallCommand: ParsableCommand {
         abstract: "Add the server to Claude Desktop's or Cursor's config file (keeps other entries, writes a backup)."
     )
 
-    @Argument(help: "claude or cursor.")
-    var app: String
+    @Argument(help: "The client whose config file to change: claude or cursor.")
+    var app: HostApp
 
     @Argument(help: "The MCP endpoint URL.")
     var url: String
@@ -58,7 +58,12 @@ struct InstallCommand: ParsableCommand {
     var configFile: String?
 
     func run() throws {
-        let app = try HostCommandSupport.app(self.app, allowed: [.claude, .cursor])
+        let app = self.app
+        guard app != .claudeCode else {
+            throw ValidationError(
+                "Claude Code keeps no config file to change; run `mcp-bridge config claude-code \(self.url)`"
+            )
+        }
         let serverURL = try HostCommandSupport.url(self.url)
         let name = self.name ?? HostCommandSupport.defaultName(for: serverURL)
         guard
@@ -78,13 +83,6 @@ struct InstallCommand: ParsableCommand {
 }
 
 enum HostCommandSupport {
-    static func app(_ text: String, allowed: [HostApp]) throws -> HostApp {
-        guard let app = HostApp(rawValue: text.lowercased()), allowed.contains(app) else {
-            throw ValidationError("expected \(allowed.map(\.rawValue).joined(separator: ", ")), not \(text)")
-        }
-        return app
-    }
-
     static func url(_ text: String) throws -> URL {
         guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil
         else {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MCPBridgeCore
+import MCPWire
 import NIOCore
 import NIOPosix
 
@@ -19,7 +20,7 @@ struct MCPBridgeCommand: AsyncParsableCommand {
             Run `mcp-bridge <url>` from the client's config: it speaks MCP over stdin/stdout and relays to the \
             server over HTTPS, registering and fetching tokens by itself when the server uses OAuth.
             """,
-        version: BridgeVersion.current,
+        version: RemoteMCP.version,
         subcommands: [
             RelayCommand.self, RegisterCommand.self, TokenCommand.self, StatusCommand.self, LogoutCommand.self,
             ConfigCommand.self, InstallCommand.self, DoctorCommand.self,

@@ -1,21 +1,23 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MCPCommandLine
+import MCPServerAWS
 import MCPServerCore
-import MCPServerDynamoDB
 
 /// The authorization flags of `serve`.
 struct AuthOptions: ParsableArguments {
-    @Option(
-        help:
-            "jwt (the default: /mcp needs a token from this server) or none (local development only). (env: MCP_SERVER_AUTH)"
-    )
-    var auth: String?
+    /// The defaults the options name: the authorization server's own.
+    private static let defaults = AuthConfiguration()
 
     @Option(
-        help: "Who may register clients at /dcr: open, token or closed. (env: MCP_SERVER_REGISTRATION; default: open)"
+        help:
+            "jwt: /mcp needs a token from this server; none: no authentication (local development only). (env: MCP_SERVER_AUTH)"
     )
-    var registration: String?
+    var auth: OptionValue<AuthMode> = .default(.jwt)
+
+    @Option(help: "Who may register clients at /dcr. (env: MCP_SERVER_REGISTRATION)")
+    var registration: OptionValue<AuthConfiguration.RegistrationPolicy> = .default(Self.defaults.registration)
 
     @Option(
         help: """
@@ -33,8 +35,8 @@ struct AuthOptions: ParsableArguments {
     )
     var registrationTokenSecret: String?
 
-    @Option(help: "Access token lifetime in seconds, 10-86400. (env: MCP_SERVER_TOKEN_TTL; default: 3600)")
-    var tokenTTL: Int?
+    @Option(help: "Access token lifetime in seconds, 10-86400. (env: MCP_SERVER_TOKEN_TTL)")
+    var tokenTTL: OptionValue<Int> = .default(Self.defaults.tokenLifetimeSeconds)
 
     @Option(
         help: """
@@ -60,31 +62,25 @@ struct AuthOptions: ParsableArguments {
     )
     var hs256SecretFile: String?
 
-    @Option(help: "Registrations per IP address per minute. (env: MCP_SERVER_REGISTRATION_RATE_LIMIT; default: 30)")
-    var registrationRateLimit: Int?
+    @Option(help: "Registrations per IP address per minute. (env: MCP_SERVER_REGISTRATION_RATE_LIMIT)")
+    var registrationRateLimit: OptionValue<Int> = .default(Self.defaults.registrationsPerMinutePerIP)
 
-    @Option(
-        help: "Failed token requests per IP address per minute. (env: MCP_SERVER_TOKEN_RATE_LIMIT; default: 120)"
-    )
-    var tokenRateLimit: Int?
+    @Option(help: "Failed token requests per IP address per minute. (env: MCP_SERVER_TOKEN_RATE_LIMIT)")
+    var tokenRateLimit: OptionValue<Int> = .default(Self.defaults.tokenFailuresPerMinutePerIP)
 
-    @Option(help: "Token requests per client per minute. (env: MCP_SERVER_CLIENT_TOKEN_RATE_LIMIT; default: 60)")
-    var clientTokenRateLimit: Int?
+    @Option(help: "Token requests per client per minute. (env: MCP_SERVER_CLIENT_TOKEN_RATE_LIMIT)")
+    var clientTokenRateLimit: OptionValue<Int> = .default(Self.defaults.tokenRequestsPerMinutePerClient)
 
     func resolve(environment: [String: String]) throws -> AuthSettings {
-        let values = OptionValue(environment: environment)
-        let mode = values.string(self.auth, env: "MCP_SERVER_AUTH", default: "jwt").lowercased()
-        guard mode == "jwt" || mode == "none" else { throw ValidationError("--auth must be jwt or none") }
-        let policyText = values.string(self.registration, env: "MCP_SERVER_REGISTRATION", default: "open").lowercased()
-        guard let policy = AuthConfiguration.RegistrationPolicy(rawValue: policyText) else {
-            throw ValidationError("--registration must be open, token or closed")
-        }
+        let variables = EnvironmentVariables(environment)
+        let mode = try variables.resolve(self.auth, env: "MCP_SERVER_AUTH")
+        let policy = try variables.resolve(self.registration, env: "MCP_SERVER_REGISTRATION")
         let registrationToken = try Self.secret(
-            file: values.optionalString(self.registrationTokenFile, env: "MCP_SERVER_REGISTRATION_TOKEN_FILE"),
-            inline: environment["MCP_SERVER_REGISTRATION_TOKEN"],
+            file: try variables.resolve(self.registrationTokenFile, env: "MCP_SERVER_REGISTRATION_TOKEN_FILE"),
+            inline: variables["MCP_SERVER_REGISTRATION_TOKEN"],
             name: "registration token"
         )
-        let registrationTokenSecret = values.optionalString(
+        let registrationTokenSecret = try variables.resolve(
             self.registrationTokenSecret,
             env: "MCP_SERVER_REGISTRATION_TOKEN_SECRET"
         )
@@ -98,21 +94,21 @@ struct AuthOptions: ParsableArguments {
                 )
             }
         }
-        let ttl = try values.integer(self.tokenTTL, env: "MCP_SERVER_TOKEN_TTL", default: 3600, name: "--token-ttl")
+        let ttl = try variables.resolve(self.tokenTTL, env: "MCP_SERVER_TOKEN_TTL")
         guard (10...86400).contains(ttl) else {
             throw ValidationError("--token-ttl must be between 10 and 86400 seconds")
         }
         let signingKey = try Self.secret(
-            file: values.optionalString(self.signingKeyFile, env: "MCP_SERVER_SIGNING_KEY_FILE"),
-            inline: environment["MCP_SERVER_SIGNING_KEY"],
+            file: try variables.resolve(self.signingKeyFile, env: "MCP_SERVER_SIGNING_KEY_FILE"),
+            inline: variables["MCP_SERVER_SIGNING_KEY"],
             name: "signing key"
         )
         let sharedSecret = try Self.secret(
-            file: values.optionalString(self.hs256SecretFile, env: "MCP_SERVER_HS256_SECRET_FILE"),
-            inline: environment["MCP_SERVER_HS256_SECRET"],
+            file: try variables.resolve(self.hs256SecretFile, env: "MCP_SERVER_HS256_SECRET_FILE"),
+            inline: variables["MCP_SERVER_HS256_SECRET"],
             name: "HS256 secret"
         )
-        let keySecret = values.optionalString(self.signingKeySecret, env: "MCP_SERVER_SIGNING_KEY_SECRET")
+        let keySecret = try variables.resolve(self.signingKeySecret, env: "MCP_SERVER_SIGNING_KEY_SECRET")
         if [signingKey != nil, sharedSecret != nil, keySecret != nil].filter({ $0 }).count > 1 {
             throw ValidationError("give one of a signing key, a signing-key secret or an HS256 secret, not several")
         }
@@ -120,11 +116,11 @@ struct AuthOptions: ParsableArguments {
             throw ValidationError("the HS256 secret must be at least 32 bytes")
         }
         let limits = try [
-            ("--registration-rate-limit", self.registrationRateLimit, "MCP_SERVER_REGISTRATION_RATE_LIMIT", 30),
-            ("--token-rate-limit", self.tokenRateLimit, "MCP_SERVER_TOKEN_RATE_LIMIT", 120),
-            ("--client-token-rate-limit", self.clientTokenRateLimit, "MCP_SERVER_CLIENT_TOKEN_RATE_LIMIT", 60),
-        ].map { name, flag, env, fallback in
-            let value = try values.integer(flag, env: env, default: fallback, name: name)
+            ("--registration-rate-limit", self.registrationRateLimit, "MCP_SERVER_REGISTRATION_RATE_LIMIT"),
+            ("--token-rate-limit", self.tokenRateLimit, "MCP_SERVER_TOKEN_RATE_LIMIT"),
+            ("--client-token-rate-limit", self.clientTokenRateLimit, "MCP_SERVER_CLIENT_TOKEN_RATE_LIMIT"),
+        ].map { name, option, env in
+            let value = try variables.resolve(option, env: env)
             guard value >= 1 else { throw ValidationError("\(name) must be at least 1") }
             return value
         }
@@ -139,7 +135,7 @@ struct AuthOptions: ParsableArguments {
         if let sharedSecret { source = .sharedSecret(sharedSecret) }
         return AuthSettings(
             configuration: AuthConfiguration(
-                enabled: mode == "jwt",
+                enabled: mode == .jwt,
                 registration: policy,
                 initialAccessTokenHash: registrationToken.map(SecretToken.hash),
                 tokenLifetime: .seconds(ttl),
@@ -161,7 +157,7 @@ struct AuthOptions: ParsableArguments {
             }
             return text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        return inline.flatMap { $0.isEmpty ? nil : $0 }
+        return inline
     }
 
     /// The authorization server for `serve`, or `nil` (with a warning) for `--auth none`.

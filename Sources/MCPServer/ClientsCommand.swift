@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MCPCommandLine
 import MCPServerCore
 import MCPWire
 
@@ -61,11 +62,9 @@ struct ClientsCommand: AsyncParsableCommand {
                 "token_endpoint_auth_method": .string(self.authMethod),
             ]
             if let scope = self.scope { request["scope"] = .string(scope) }
-            let text = OptionValue().string(
-                self.publicURL,
-                env: "MCP_SERVER_PUBLIC_URL",
-                default: OperatorLog.localBase
-            )
+            let text =
+                try EnvironmentVariables().resolve(self.publicURL, env: "MCP_SERVER_PUBLIC_URL")
+                ?? OperatorLog.localBase
             guard let base = URL(string: text) else { throw ValidationError("--public-url is not a URL") }
             do {
                 try await self.store.withStore(logger: OperatorLog.logger) { store in
@@ -131,7 +130,7 @@ struct KeysCommand: AsyncParsableCommand {
         )
         @OptionGroup var store: StoreOptions
         @Option(help: "The server's token lifetime in seconds (how long retired keys must keep verifying).")
-        var tokenTTL: Int = 3600
+        var tokenTTL: Int = AuthConfiguration().tokenLifetimeSeconds
 
         func run() async throws {
             let key = try await self.store.withStore(logger: OperatorLog.logger) { store in
@@ -151,11 +150,15 @@ enum OperatorLog {
         return logger
     }
 
-    static let localBase = "http://127.0.0.1:8080"
+    /// Where `serve` listens without options.
+    static var localBase: String {
+        let defaults = ServerConfiguration()
+        return defaults.baseURL(boundPort: defaults.port).absoluteString
+    }
 
     /// For `registration_client_uri` in listings: the server's `MCP_SERVER_PUBLIC_URL`, as `serve` reads it.
     static var urls: ServerURLs {
-        let text = OptionValue().string(nil, env: "MCP_SERVER_PUBLIC_URL", default: Self.localBase)
+        let text = EnvironmentVariables()["MCP_SERVER_PUBLIC_URL"] ?? Self.localBase
         return ServerURLs(base: URL(string: text) ?? URL(string: Self.localBase)!)
     }
 

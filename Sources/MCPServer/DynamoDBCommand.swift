@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import MCPCommandLine
+import MCPServerAWS
 import MCPServerDynamoDB
 
 /// `mcp-server dynamodb …`: sets up the DynamoDB table the `dynamodb` store uses.
@@ -21,7 +23,7 @@ struct DynamoDBCommand: AsyncParsableCommand {
 
         func run() async throws {
             var options = self.store
-            options.store = "dynamodb"
+            options.store = .given(.dynamodb)
             let choice = try options.choice()
             guard case .dynamodb(let table, let aws) = choice else { return }
             try await DynamoDBServerStore.createTable(table, client: aws.client(logger: OperatorLog.logger))

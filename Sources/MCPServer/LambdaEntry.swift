@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import MCPCommandLine
 import MCPServerCore
 import MCPServerLambda
 import ServiceLifecycle
@@ -17,6 +18,7 @@ enum LambdaEntry {
         let startTime = ContinuousClock.now
         let runtime = LambdaRuntimeClient(endpoint: runtimeAPI)
         let environment = ProcessInfo.processInfo.environment
+        let variables = EnvironmentVariables(environment)
         let logger: Logger
         let assembly: ServerAssembly
         do {
@@ -39,15 +41,15 @@ enum LambdaEntry {
             }
             throw ExitCode.failure
         }
-        let metricsOff = ["off", "false", "0"].contains(environment["MCP_SERVER_METRICS"]?.lowercased() ?? "")
+        let metricsOff = ["off", "false", "0"].contains(variables["MCP_SERVER_METRICS"]?.lowercased() ?? "")
         let handler = LambdaInvocationHandler(
             responder: buildRouter(context: LambdaRequestContext.self, dependencies: assembly.dependencies)
                 .buildResponder(),
             metrics: metricsOff
                 ? nil
                 : EmbeddedMetrics(
-                    namespace: environment["MCP_SERVER_METRICS_NAMESPACE"] ?? "RemoteMCP",
-                    functionName: environment["AWS_LAMBDA_FUNCTION_NAME"] ?? "mcp-server"
+                    namespace: variables["MCP_SERVER_METRICS_NAMESPACE"] ?? "RemoteMCP",
+                    functionName: variables["AWS_LAMBDA_FUNCTION_NAME"] ?? "mcp-server"
                 ),
             logger: logger
         )

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
-import MCPServerCore
+import MCPCommandLine
+import MCPWire
 import NIOCore
 import NIOPosix
 
@@ -24,7 +24,7 @@ struct MCPServerCommand: AsyncParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         // Lambda starts `bootstrap` with AWS_LAMBDA_RUNTIME_API set: run the Runtime API loop instead of a
         // server, unless an operator command was asked for explicitly.
-        if let runtimeAPI = ProcessInfo.processInfo.environment["AWS_LAMBDA_RUNTIME_API"], !runtimeAPI.isEmpty,
+        if let runtimeAPI = EnvironmentVariables()["AWS_LAMBDA_RUNTIME_API"],
             !["clients", "keys", "dynamodb", "help", "--help", "-h", "--version"].contains(arguments.first ?? "")
         {
             do {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
+import MCPCommandLine
 import MCPServerCore
 import MCPServerSQLite
 import MCPWire
@@ -18,11 +20,14 @@ struct ServeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Address to listen on. (env: MCP_SERVER_HOST; default: 127.0.0.1)")
-    var host: String?
+    /// The defaults the options name: the server configuration's own.
+    private static let defaults = ServerConfiguration()
 
-    @Option(help: "Port to listen on; 0 picks a free one. (env: MCP_SERVER_PORT; default: 8080)")
-    var port: Int?
+    @Option(help: "Address to listen on. (env: MCP_SERVER_HOST)")
+    var host: OptionValue<String> = .default(Self.defaults.host)
+
+    @Option(help: "Port to listen on; 0 picks a free one. (env: MCP_SERVER_PORT)")
+    var port: OptionValue<Int> = .default(Self.defaults.port)
 
     @OptionGroup var store: StoreOptions
 
@@ -54,24 +59,31 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var allowIPs: [String] = []
 
-    @Option(help: "Largest request body accepted, in bytes. (env: MCP_SERVER_MAX_BODY_BYTES; default: 4194304)")
-    var maxBodyBytes: Int?
+    @Option(help: "Largest request body accepted, in bytes. (env: MCP_SERVER_MAX_BODY_BYTES)")
+    var maxBodyBytes: OptionValue<Int> = .default(ServerConfiguration.defaultMaxBodyBytes)
 
-    @Option(help: "trace, debug, info, notice, warning, error or critical. (env: MCP_SERVER_LOG_LEVEL; default: info)")
-    var logLevel: String?
+    @Option(
+        help: """
+            The least severe level logged; on Lambda, AWS_LAMBDA_LOG_LEVEL is the default. \
+            (env: MCP_SERVER_LOG_LEVEL)
+            """
+    )
+    var logLevel: OptionValue<LogLevel> = .default(.info)
 
-    @Option(help: "json (one object per line) or text. (env: MCP_SERVER_LOG_FORMAT; default: json)")
-    var logFormat: String?
+    @Option(help: "json (one object per line) or text. (env: MCP_SERVER_LOG_FORMAT)")
+    var logFormat: OptionValue<LogFormat> = .default(.json)
 
     @Option(
         help: """
             Which requests get a log line: errors (status 400 and above, and requests taking 1 s or more), all, \
-            or sample:N (errors plus one success in N). (env: MCP_SERVER_ACCESS_LOG; default: errors)
+            or sample:N (errors plus one success in N). (env: MCP_SERVER_ACCESS_LOG)
             """
     )
-    var accessLog: AccessLogPolicy?
+    var accessLog: OptionValue<AccessLogPolicy> = .default(AccessLogPolicy.default)
 
     @OptionGroup(title: "Authorization") var auth: AuthOptions
+
+    @OptionGroup(title: "TLS and client certificates") var tls: TLSOptions
 
     func run() async throws {
         let settings = try self.resolve()
@@ -95,6 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
         let app = MCPServerApplication.make(
             dependencies: assembly.dependencies,
             configuration: settings.server,
+            server: try settings.tls.channelConfiguration.map { try .tls(.http1(), configuration: $0) } ?? .http1(),
             logger: logger,
             onReady: { url in ReadyLine.announce(mcpURL: url, format: format) }
         )
@@ -139,57 +152,51 @@ struct ServeCommand: AsyncParsableCommand {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         lambda: Bool = false
     ) throws -> ServeSettings {
-        let values = OptionValue(environment: environment)
-        let port = try values.integer(self.port, env: "MCP_SERVER_PORT", default: 8080, name: "--port")
+        let variables = EnvironmentVariables(environment)
+        let port = try variables.resolve(self.port, env: "MCP_SERVER_PORT")
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        let maxBody = try values.integer(
-            self.maxBodyBytes,
-            env: "MCP_SERVER_MAX_BODY_BYTES",
-            default: ServerConfiguration.defaultMaxBodyBytes,
-            name: "--max-body-bytes"
-        )
+        let maxBody = try variables.resolve(self.maxBodyBytes, env: "MCP_SERVER_MAX_BODY_BYTES")
         guard maxBody >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
         var publicURL: URL?
-        if let text = values.optionalString(self.publicURL, env: "MCP_SERVER_PUBLIC_URL") {
+        if let text = try variables.resolve(self.publicURL, env: "MCP_SERVER_PUBLIC_URL") {
             guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
                 ["http", "https"].contains(scheme),
                 url.host != nil, url.query == nil, url.fragment == nil
             else { throw ValidationError("--public-url must be an http(s) URL without query or fragment: \(text)") }
             publicURL = text.hasSuffix("/") ? URL(string: String(text.dropLast()))! : url
         }
-        let levelText = values.string(
-            self.logLevel,
-            env: "MCP_SERVER_LOG_LEVEL",
-            default: lambda ? (environment["AWS_LAMBDA_LOG_LEVEL"] ?? "info") : "info"
-        )
-        guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        var logLevel = self.logLevel
+        if lambda, let level = variables["AWS_LAMBDA_LOG_LEVEL"].flatMap(LogLevel.init(awsLambdaLogLevel:)) {
+            logLevel = logLevel.replacingDefault(with: level)
         }
-        let formatText = values.string(self.logFormat, env: "MCP_SERVER_LOG_FORMAT", default: "json")
-        guard let format = LogFormat(rawValue: formatText.lowercased()) else {
-            throw ValidationError("--log-format must be json or text")
-        }
+        let level = try variables.resolve(logLevel, env: "MCP_SERVER_LOG_LEVEL").level
+        let format = try variables.resolve(self.logFormat, env: "MCP_SERVER_LOG_FORMAT")
+        let tls = try self.tls.resolve(environment: environment, lambda: lambda)
+        var auth = try self.auth.resolve(environment: environment)
+        auth.configuration.clientCertificateAuthority = tls.clientCertificateAuthority
         return ServeSettings(
             server: ServerConfiguration(
-                host: values.string(self.host, env: "MCP_SERVER_HOST", default: "127.0.0.1"),
+                host: try variables.resolve(self.host, env: "MCP_SERVER_HOST"),
                 port: port,
                 publicURL: publicURL,
-                allowedOrigins: values.list(self.allowedOrigins, env: "MCP_SERVER_ALLOWED_ORIGINS"),
+                allowedOrigins: variables.list(self.allowedOrigins, env: "MCP_SERVER_ALLOWED_ORIGINS"),
                 maxBodyBytes: maxBody,
                 trustedProxies: try Self.networks(
-                    values.list(self.trustedProxies, env: "MCP_SERVER_TRUSTED_PROXIES"),
+                    variables.list(self.trustedProxies, env: "MCP_SERVER_TRUSTED_PROXIES"),
                     flag: "--trusted-proxy"
                 ),
                 allowedNetworks: try Self.networks(
-                    values.list(self.allowIPs, env: "MCP_SERVER_ALLOW_IPS"),
+                    variables.list(self.allowIPs, env: "MCP_SERVER_ALLOW_IPS"),
                     flag: "--allow-ip"
                 ),
-                accessLog: try AccessLogPolicy.resolve(self.accessLog, environment: environment)
+                accessLog: try variables.resolve(self.accessLog, env: "MCP_SERVER_ACCESS_LOG"),
+                scheme: tls.server == nil ? "http" : "https"
             ),
-            store: try self.store.choice(environment: environment, defaultStore: lambda ? "dynamodb" : "sqlite"),
+            store: try self.store.choice(environment: environment, lambda: lambda),
             logLevel: level,
             logFormat: format,
-            auth: try self.auth.resolve(environment: environment)
+            auth: auth,
+            tls: tls
         )
     }
 }
@@ -213,10 +220,5 @@ struct ServeSettings: Sendable {
     var logLevel: Logger.Level
     var logFormat: LogFormat
     var auth: AuthSettings
-}
-
-/// How log lines are written.
-enum LogFormat: String, Sendable, Hashable {
-    case json
-    case text
+    var tls: TLSSettings
 }

@@ -1,14 +1,16 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MCPCommandLine
+import MCPServerAWS
 import MCPServerCore
 import MCPServerDynamoDB
 import MCPServerSQLite
 
 /// Which store to use and where it is, shared by `serve` and the operator commands so they all reach the same store.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "sqlite (the default: one file, no setup) or dynamodb. (env: MCP_SERVER_STORE)")
-    var store: String?
+    @Option(help: "sqlite (one file, no setup) or dynamodb; on Lambda the default is dynamodb. (env: MCP_SERVER_STORE)")
+    var store: OptionValue<StoreKind> = .default(.sqlite)
 
     @Option(
         help: """
@@ -22,10 +24,10 @@ struct StoreOptions: ParsableArguments {
         help: """
             DynamoDB table for --store dynamodb (create it with `mcp-server dynamodb create-table`). Credentials, \
             region and endpoint follow AWS conventions: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, \
-            AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB. (env: MCP_SERVER_DYNAMODB_TABLE; default: mcp-server)
+            AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB. (env: MCP_SERVER_DYNAMODB_TABLE)
             """
     )
-    var dynamodbTable: String?
+    var dynamodbTable: OptionValue<String> = .default("mcp-server")
 
     /// Where the store is, validated.
     enum Choice: Sendable, Equatable {
@@ -33,25 +35,22 @@ struct StoreOptions: ParsableArguments {
         case dynamodb(table: String, aws: AWSServiceConfiguration)
     }
 
-    func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        OptionValue(environment: environment).string(
-            self.database,
-            env: "MCP_SERVER_DATABASE",
-            default: DataDirectory.defaultDatabasePath(environment: environment)
-        )
-    }
-
-    /// - Parameter defaultStore: `sqlite`, or `dynamodb` in Lambda mode.
+    /// The store the flags and `environment` name.
+    /// - Parameter lambda: Lambda mode, where DynamoDB is the default store.
     func choice(
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        defaultStore: String = "sqlite"
+        lambda: Bool = false
     ) throws -> Choice {
-        let values = OptionValue(environment: environment)
-        switch values.string(self.store, env: "MCP_SERVER_STORE", default: defaultStore).lowercased() {
-        case "sqlite":
-            return .sqlite(path: self.path(environment: environment))
-        case "dynamodb":
-            let table = values.string(self.dynamodbTable, env: "MCP_SERVER_DYNAMODB_TABLE", default: "mcp-server")
+        let variables = EnvironmentVariables(environment)
+        let store = lambda ? self.store.replacingDefault(with: .dynamodb) : self.store
+        switch try variables.resolve(store, env: "MCP_SERVER_STORE") {
+        case .sqlite:
+            let path =
+                try variables.resolve(self.database, env: "MCP_SERVER_DATABASE")
+                ?? DataDirectory.defaultDatabasePath(environment: variables)
+            return .sqlite(path: path)
+        case .dynamodb:
+            let table = try variables.resolve(self.dynamodbTable, env: "MCP_SERVER_DYNAMODB_TABLE")
             do {
                 let aws = try AWSServiceConfiguration.fromEnvironment(
                     .dynamoDB,
@@ -62,8 +61,6 @@ struct StoreOptions: ParsableArguments {
             } catch {
                 throw ValidationError(error.description)
             }
-        case let other:
-            throw ValidationError("--store must be sqlite or dynamodb, not \(other)")
         }
     }
 

@@ -1,5 +1,6 @@
 public import Foundation
 public import Hummingbird
+public import HummingbirdCore
 public import Logging
 import NIOCore
 
@@ -34,14 +35,17 @@ public enum MCPServerApplication {
 
     /// The application `mcp-server serve` runs, from already assembled dependencies; their store is its first
     /// service.
+    /// - Parameter server: HTTP/1.1, or HTTPS (`.tls(…)` from HummingbirdTLS).
     public static func make(
         dependencies: ServerDependencies,
         configuration: ServerConfiguration,
+        server: HTTPServerBuilder = .http1(),
         logger: Logger,
         onReady: @escaping @Sendable (URL) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
             router: buildRouter(context: LocalRequestContext.self, dependencies: dependencies),
+            server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "remote-mcp"

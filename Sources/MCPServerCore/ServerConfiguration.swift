@@ -19,6 +19,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var allowedNetworks: [IPNetwork]
     /// Which requests get an access-log line (`--access-log`).
     public var accessLog: AccessLogPolicy
+    /// `https` when the server terminates TLS itself (`--tls-cert`).
+    public var scheme: String
 
     /// The default of `--max-body-bytes`, written once.
     public static let defaultMaxBodyBytes = 4 * 1024 * 1024
@@ -31,7 +33,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         maxBodyBytes: Int = Self.defaultMaxBodyBytes,
         trustedProxies: [IPNetwork] = [],
         allowedNetworks: [IPNetwork] = [],
-        accessLog: AccessLogPolicy = .default
+        accessLog: AccessLogPolicy = .default,
+        scheme: String = "http"
     ) {
         self.host = host
         self.port = port
@@ -41,18 +44,19 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.trustedProxies = trustedProxies
         self.allowedNetworks = allowedNetworks
         self.accessLog = accessLog
+        self.scheme = scheme
     }
 
     /// Where the socket host's URLs come from: the public URL, or the configured host and the bound port.
     public var baseURLSource: BaseURLSource {
-        self.publicURL.map(BaseURLSource.fixed) ?? .boundAddress(host: self.host)
+        self.publicURL.map(BaseURLSource.fixed) ?? .boundAddress(scheme: self.scheme, host: self.host)
     }
 
     /// The base URL clients see once the server listens on `boundPort`.
     public func baseURL(boundPort: Int) -> URL {
         if let publicURL { return publicURL }
         let host = self.host.contains(":") ? "[\(self.host)]" : self.host
-        return URL(string: "http://\(host):\(boundPort)")!
+        return URL(string: "\(self.scheme)://\(host):\(boundPort)")!
     }
 
     /// The origins the ``OriginPolicy`` allows besides each request's own base URL origin: the configured ones

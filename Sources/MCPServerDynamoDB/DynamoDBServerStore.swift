@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+public import MCPServerAWS
 public import MCPServerCore
 public import MCPWire
 

@@ -55,7 +55,12 @@ where Responder.Context == LambdaRequestContext {
         }
         if let gatewayID = event.gatewayRequestID { logger[metadataKey: "apigw_request_id"] = "\(gatewayID)" }
         let context = LambdaRequestContext(
-            source: LambdaRequestContextSource(logger: logger, sourceIP: event.sourceIP, urls: event.urls)
+            source: LambdaRequestContextSource(
+                logger: logger,
+                sourceIP: event.sourceIP,
+                urls: event.urls,
+                clientCertificateDER: event.clientCertificatePEM.flatMap(ClientCertificate.init(pem:))?.der
+            )
         )
         let answer = await self.respond(to: event, context: context, remaining: invocation.remainingTime())
         let (response, document) = LambdaResponseLimit.document(for: answer, event: event)

@@ -10,11 +10,14 @@ public struct LambdaRequestContextSource: RequestContextSource {
     public var sourceIP: String?
     /// From the event's domain and stage; a configured public URL replaces them in the router.
     public var urls: ServerURLs
+    /// The client certificate API Gateway's mutual TLS verified (DER), when the custom domain asks for one.
+    public var clientCertificateDER: [UInt8]?
 
-    public init(logger: Logger, sourceIP: String?, urls: ServerURLs) {
+    public init(logger: Logger, sourceIP: String?, urls: ServerURLs, clientCertificateDER: [UInt8]? = nil) {
         self.logger = logger
         self.sourceIP = sourceIP
         self.urls = urls
+        self.clientCertificateDER = clientCertificateDER
     }
 }
 
@@ -29,12 +32,16 @@ public struct LambdaRequestContext: MCPRequestContext {
     public var authorization: MCPAuthorization?
     /// Lambda has no socket of its own.
     public var localPort: Int? { nil }
+    private let certificate: [UInt8]?
 
     public init(source: LambdaRequestContextSource) {
         self.coreContext = .init(source: source)
         self.peerIPAddress = source.sourceIP
         self.clientIPAddress = source.sourceIP
         self.urls = source.urls
+        self.certificate = source.clientCertificateDER
         self.authorization = nil
     }
+
+    public func clientCertificateDER() async -> [UInt8]? { self.certificate }
 }

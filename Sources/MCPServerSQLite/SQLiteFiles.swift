@@ -32,7 +32,10 @@ enum SQLiteFiles {
     ///
     /// - Throws: ``ServerStoreError/unavailable(_:)`` naming the file and what to change.
     static func prepare(databasePath: String) throws {
+        // A link's own directory matters too: whoever can write it can point the link elsewhere.
+        let linkDirectory = URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
         let path = try Self.resolvingFinalSymlink(databasePath)
+        if path != databasePath { try Self.checkDirectory(linkDirectory) }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             try FileManager.default.createDirectory(
@@ -57,6 +60,11 @@ enum SQLiteFiles {
         var info = stat()
         guard stat(directory, &info) == 0 else {
             throw ServerStoreError.unavailable("cannot inspect \(directory): \(Self.lastError())")
+        }
+        if info.st_uid != geteuid(), info.st_uid != 0 {
+            throw ServerStoreError.unavailable(
+                "\(directory) belongs to another user (uid \(info.st_uid)), who could replace the database's files"
+            )
         }
         if info.st_mode & 0o022 != 0 {
             throw ServerStoreError.unavailable(

@@ -293,7 +293,10 @@ public struct SQLiteServerStore: ServerStore {
     }
 
     public func shutdown() async throws {
-        try await self.connection.close()
+        // Closed whatever happens to the caller: a cancelled shutdown must not leave the file open (SQLiteNIO traps
+        // on a connection that is deinitialised open).
+        let connection = self.connection
+        try await Task { try await connection.close() }.value
         self.logger.debug("Closed database")
     }
 

@@ -1,17 +1,13 @@
 import Foundation
 import MCPWire
-import NIOHTTP1
 import RemoteMCPTestSupport
 import Testing
 
 /// The commands people run in a terminal, as processes.
-@Suite("mcp-bridge commands", .timeLimit(.minutes(2)))
+@Suite("mcp-bridge commands", .childProcesses, .timeLimit(.minutes(2)))
 struct BridgeCommandTests {
     func run(_ harness: BridgeHarness, _ arguments: [String], home: URL? = nil) async throws -> ProcessRun {
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MCP_BRIDGE_") }
-        environment["MCP_BRIDGE_HOME"] = harness.home.path
-        if let home { environment["HOME"] = home.path }
-        return try await ProcessRun.run(try BuiltProduct.url(named: "mcp-bridge"), arguments, environment: environment)
+        try await harness.command(arguments, environment: home.map { ["HOME": $0.path] } ?? [:])
     }
 
     @Test("register, token, status and logout against mcp-server")
@@ -37,14 +33,10 @@ struct BridgeCommandTests {
         let jwt = try #require(token.output.first)
         #expect(jwt.split(separator: ".").count == 3)
         // The token works on /mcp.
-        let call = try await httpRequest(
-            url,
-            method: .POST,
-            headers: [
-                ("Authorization", "Bearer \(jwt)"), ("Content-Type", "application/json"),
-                ("Accept", "application/json, text/event-stream"),
-            ],
-            body: #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#
+        let call = try await TestHTTP.post(
+            server.mcpURL,
+            #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#,
+            headers: ["Authorization": "Bearer \(jwt)"]
         )
         #expect(call.status == 200)
 

@@ -1,8 +1,5 @@
-import AsyncHTTPClient
 import Foundation
 import MCPWire
-import NIOCore
-import NIOHTTP1
 import RemoteMCPTestSupport
 import Testing
 
@@ -22,15 +19,22 @@ struct BridgeHarness {
     }
 
     /// A real mcp-server with OAuth on, on its own SQLite file.
-    func server(_ arguments: [String] = [], port: Int = 0) async throws -> ServerProcess {
-        try await ServerProcess(arguments: ["--database", self.database] + arguments, port: port)
+    func server(_ arguments: [String] = [], port: Int = 0) async throws -> ChildProcess {
+        try await ChildProcess.mcpServer(["--database", self.database] + arguments, port: port)
     }
 
     /// The real mcp-bridge, as a desktop app launches it.
-    func bridge(_ arguments: [String], environment: [String: String] = [:]) throws -> BridgeProcess {
+    func bridge(_ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
         var env = ["MCP_BRIDGE_HOME": self.home.path, "MCP_BRIDGE_LOG": "debug"]
         env.merge(environment) { _, new in new }
-        return try BridgeProcess(arguments: arguments, environment: env)
+        return try ChildProcess.mcpBridge(arguments, environment: env)
+    }
+
+    /// An `mcp-bridge` command (register, token, doctor, …) run to completion with this harness's credential home.
+    func command(_ arguments: [String], environment: [String: String] = [:]) async throws -> ProcessRun {
+        var env = ["MCP_BRIDGE_HOME": self.home.path]
+        env.merge(environment) { _, new in new }
+        return try await ChildProcess.run(BuiltProduct.url(named: "mcp-bridge"), arguments, environment: env)
     }
 
     /// The credential files the bridges wrote.
@@ -67,18 +71,18 @@ enum Lines {
     }
 }
 
-extension BridgeProcess {
-    /// The answer (result or error, not a request) with this id.
+extension ChildProcess {
+    /// The answer (result or error, not a request) with this id, from a bridge's stdout.
     func answer(_ id: JSONValue) async throws -> JSONValue {
-        let line = await self.line { line in
+        let found = await self.stdout.first { line in
             guard let value = try? JSONValue(parsing: line) else { return false }
             return value["id"] == id && value["method"] == nil
         }
-        let found = try #require(
-            line,
-            "no answer for \(id); bridge log:\n\(self.stderrLines.lines.suffix(30).joined(separator: "\n"))"
+        let line = try #require(
+            found,
+            "no answer for \(id); bridge log:\n\(self.stderr.lines.suffix(30).joined(separator: "\n"))"
         )
-        return try JSONValue(parsing: found)
+        return try JSONValue(parsing: line)
     }
 
     func answer(_ id: String) async throws -> JSONValue {
@@ -99,15 +103,11 @@ extension BridgeProcess {
     }
 }
 
-extension ServerProcess {
-    /// How many audit lines of `event` with outcome `success` the server logged so far.
+extension ChildProcess {
+    /// How many audit lines of `event` with outcome `success` a server logged so far.
     func auditCount(_ event: String) -> Int {
-        self.stderrLines.lines.filter { $0.contains(#""event":"\#(event)""#) && $0.contains(#""outcome":"success""#) }
+        self.stderr.lines.filter { $0.contains(#""event":"\#(event)""#) && $0.contains(#""outcome":"success""#) }
             .count
-    }
-
-    var baseURL: String {
-        self.mcpURL.deletingLastPathComponent().absoluteString.trimmingCharacters(in: ["/"])
     }
 }
 
@@ -116,32 +116,8 @@ func toolText(_ answer: JSONValue) -> String? {
     answer["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue
 }
 
-/// One HTTP request with AsyncHTTPClient (URLSession hangs on some 401s on Linux).
-func httpRequest(
-    _ url: String,
-    method: HTTPMethod = .GET,
-    headers: [(String, String)] = [],
-    body: String? = nil
-) async throws -> (status: Int, body: String) {
-    var request = HTTPClientRequest(url: url)
-    request.method = method
-    for (name, value) in headers { request.headers.add(name: name, value: value) }
-    if let body { request.body = .bytes(ByteBuffer(string: body)) }
-    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-    let bytes = try await response.body.collect(upTo: 1 << 20)
-    return (Int(response.status.code), String(buffer: bytes))
-}
-
-/// The Python interpreter with the pinned MCP SDK (scripts/test.sh sets it).
-let pythonInterpreter = ProcessInfo.processInfo.environment["REMOTE_MCP_PYTHON"]
-
 /// A server written with the official Python SDK (Tests/Interop/python_sdk_server.py), on `port` (0: the one the
 /// kernel gives it; the result says which). A restart passes the port of the server it replaces.
-func pythonServer(mode: String, port: Int = 0, extra: [String] = []) async throws -> HelperProcess {
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../Interop/python_sdk_server.py").standardizedFileURL.path
-    return try await HelperProcess(
-        executable: try #require(pythonInterpreter),
-        arguments: [script, mode, String(port)] + extra
-    )
+func pythonServer(mode: String, port: Int = 0, extra: [String] = []) async throws -> ChildProcess {
+    try await ChildProcess.interopHelper("python_sdk_server.py", [mode, String(port)] + extra)
 }

@@ -8,6 +8,11 @@ import Testing
 @Suite(
     "mcp-bridge against an endless event stream",
     .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/status"), "reads peak memory from /proc"),
+    .needsPython,
+    .childProcesses,
+    // One stream at a time: three debug-build bridges parsing 8 MiB each at once, beside the rest of the interop
+    // tests, took over a minute on two cores.
+    .serialized,
     .timeLimit(.minutes(2))
 )
 struct BridgeSSELimitTests {
@@ -21,35 +26,28 @@ struct BridgeSSELimitTests {
     func endlessEvent(mode: String) async throws {
         let harness = try BridgeHarness()
         defer { harness.cleanUp() }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../Interop/endless_sse_server.py").standardizedFileURL.path
-        let server = try await HelperProcess(
-            executable: "/usr/bin/env",
-            arguments: ["python3", script, mode, "0", String(100 << 20)]
-        )
-        defer { server.send(SIGTERM) }
+        let server = try await ChildProcess.interopHelper("endless_sse_server.py", [mode, "0", String(100 << 20)])
         let arguments =
             mode == "legacy-line"
             ? ["http://127.0.0.1:\(server.port)/sse", "--transport", "sse"] : ["http://127.0.0.1:\(server.port)/mcp"]
         let bridge = try harness.bridge(arguments, environment: ["MCP_BRIDGE_MAX_MESSAGE_BYTES": String(Self.limit)])
-        defer { bridge.terminate() }
         _ = try await bridge.initialize(version: mode == "legacy-line" ? "2024-11-05" : "2025-06-18")
 
         let answer = try await bridge.call(Lines.call("big", "anything", "{}"), id: "big")
-        let peak = try Self.peakResidentMiB(of: bridge.process.processIdentifier)
+        let peak = try Self.peakResidentMiB(of: bridge.processIdentifier)
         #expect(answer["error"]?["data"]?["kind"] == "bad-server-response")
         let message = answer["error"]?["message"]?.stringValue ?? ""
         #expect(message.contains("message limit of \(Self.limit) bytes"), "\(message)")
         // The bridge holds at most the limit of the stream (plus its own ~30 MiB); reading on would take 100 MiB.
         #expect(peak < 100, "peak resident memory \(peak) MiB")
         // The bridge closed the stream instead of draining it.
-        let ended = await server.stderrLines.first { $0.hasPrefix("stopped after") || $0.hasPrefix("streamed") }
-        #expect(ended?.hasPrefix("stopped after") == true, "\(ended ?? "server ended without a word")")
+        let ended = try await server.stderr.line { $0.hasPrefix("stopped after") || $0.hasPrefix("streamed") }
+        #expect(ended.hasPrefix("stopped after"), "\(ended)")
 
         // The session goes on, and "big" was answered exactly once.
         let ping = try await bridge.call(#"{"jsonrpc":"2.0","id":"after","method":"ping"}"#, id: "after")
         #expect(ping["result"] != nil, "\(ping.serializedString())")
-        #expect(bridge.stdoutLines.lines.filter { $0.contains(#""id":"big""#) }.count == 1)
+        #expect(bridge.stdout.lines.filter { $0.contains(#""id":"big""#) }.count == 1)
         bridge.closeInput()
         #expect(await bridge.waitForExit() == 0)
     }

@@ -1,12 +1,11 @@
 import Crypto
 import Foundation
 import MCPWire
-import NIOHTTP1
 import RemoteMCPTestSupport
 import Testing
 
 /// The real mcp-bridge binary against a real mcp-server with OAuth on: what Claude Desktop would see.
-@Suite("mcp-bridge against mcp-server (OAuth)", .timeLimit(.minutes(3)))
+@Suite("mcp-bridge against mcp-server (OAuth)", .childProcesses, .timeLimit(.minutes(3)))
 struct BridgeWithMCPServerTests {
     @Test("a full session: zero-config OAuth, every id type and unknown field relayed, 2026-07-28 headers derived")
     func fullSession() async throws {
@@ -42,7 +41,7 @@ struct BridgeWithMCPServerTests {
         #expect(modern["result"]?["structuredContent"]?["sum"] == 5)
 
         // Every stdout line is a JSON-RPC message.
-        for line in bridge.stdoutLines.lines {
+        for line in bridge.stdout.lines {
             #expect((try? JSONRPCMessage(parsing: Array(line.utf8))) != nil, "\(line)")
         }
 
@@ -54,7 +53,7 @@ struct BridgeWithMCPServerTests {
         #expect(try Self.permissions(harness.home.path) == 0o700)
         bridge.closeInput()
         #expect(await bridge.waitForExit() == 0)
-        let log = bridge.stderrLines.lines.joined(separator: "\n")
+        let log = bridge.stderr.lines.joined(separator: "\n")
         for secret in [stored["client_secret"], stored["access_token"], stored["registration_access_token"]] {
             let text = try #require(secret?.stringValue)
             #expect(!log.contains(text))
@@ -75,7 +74,7 @@ struct BridgeWithMCPServerTests {
             id: "c"
         )
         #expect(answer["result"] != nil)
-        let lines = bridge.stdoutLines.lines
+        let lines = bridge.stdout.lines
         let progress = lines.indices.filter {
             lines[$0].contains("notifications/progress") && lines[$0].contains("tok")
         }
@@ -108,7 +107,7 @@ struct BridgeWithMCPServerTests {
         for index in 0..<100 { bridge.send(Lines.echo("r\(index)", "value \(index)")) }
         for index in 0..<100 { #expect(toolText(try await bridge.answer("r\(index)")) == "value \(index)") }
         #expect(try await bridge.answer("slow")["result"] != nil)
-        let lines = bridge.stdoutLines.lines
+        let lines = bridge.stdout.lines
         let slowIndex = try #require(lines.firstIndex { $0.contains(#""id":"slow""#) })
         let lastFast = try #require(lines.lastIndex { $0.contains(#""id":"r"#) })
         #expect(lastFast < slowIndex, "answers were held behind the slow request")
@@ -125,8 +124,8 @@ struct BridgeWithMCPServerTests {
         _ = try await bridge.initialize()
         bridge.send(Lines.call("dropped", "countdown", #"{"steps":1,"delayMs":10000}"#))
         // Wait until the server is handling it, then kill the server.
-        _ = await server.stderrLines.first { $0.contains("Tool started") }
-        server.send(SIGKILL)
+        try await server.stderr.line { $0.contains("Tool started") }
+        server.signal(SIGKILL)
         _ = await server.waitForExit()
         let dropped = try await bridge.answer("dropped")
         #expect(dropped["error"]?["data"]?["kind"] == "connection-lost")
@@ -144,10 +143,10 @@ struct BridgeWithMCPServerTests {
         let port = try #require(server.mcpURL.port)
         let bridge = try harness.bridge([server.mcpURL.absoluteString, "--timeout", "30"])
         _ = try await bridge.initialize()
-        server.send(SIGTERM)
+        server.signal(SIGTERM)
         _ = await server.waitForExit()
         bridge.send(Lines.echo("waiting", "patience"))
-        _ = await bridge.stderrLines.first { $0.contains("Connecting failed; retrying") }
+        try await bridge.stderr.line { $0.contains("Connecting failed; retrying") }
         server = try await harness.server(port: port)
         #expect(toolText(try await bridge.answer("waiting")) == "patience")
     }
@@ -170,7 +169,7 @@ struct BridgeWithMCPServerTests {
             try #require(index < 200, "the token was never renewed")
         }
         #expect(try harness.storedCredentials()["access_token"] != first)
-        #expect(!server.stderrLines.lines.contains { $0.contains("token.rejected") })
+        #expect(!server.stderr.lines.contains { $0.contains("token.rejected") })
     }
 
     @Test("a token the server stops accepting (new signing key) is replaced and the request retried once")
@@ -186,11 +185,11 @@ struct BridgeWithMCPServerTests {
         let bridge = try harness.bridge([server.mcpURL.absoluteString])
         _ = try await bridge.initialize()
         #expect(toolText(try await bridge.call(Lines.echo("one", "1"), id: "one")) == "1")
-        server.send(SIGTERM)
+        server.signal(SIGTERM)
         _ = await server.waitForExit()
         server = try await harness.server(["--signing-key-file", keyB.path], port: port)
         #expect(toolText(try await bridge.call(Lines.echo("two", "2"), id: "two")) == "2")
-        #expect(server.stderrLines.lines.contains { $0.contains("token.rejected") })
+        #expect(server.stderr.lines.contains { $0.contains("token.rejected") })
         #expect(server.auditCount("token.issued") == 1)
         #expect(server.auditCount("client.registered") == 0)
     }
@@ -203,10 +202,10 @@ struct BridgeWithMCPServerTests {
         let bridge = try harness.bridge([server.mcpURL.absoluteString])
         _ = try await bridge.initialize()
         let stored = try harness.storedCredentials()
-        let deleted = try await httpRequest(
-            try #require(stored["registration_client_uri"]?.stringValue),
-            method: .DELETE,
-            headers: [("Authorization", "Bearer \(try #require(stored["registration_access_token"]?.stringValue))")]
+        let deleted = try await TestHTTP.request(
+            try #require(stored["registration_client_uri"]?.stringValue.flatMap(URL.init(string:))),
+            method: .delete,
+            headers: ["Authorization": "Bearer \(try #require(stored["registration_access_token"]?.stringValue))"]
         )
         #expect(deleted.status == 204)
         #expect(toolText(try await bridge.call(Lines.echo("again", "still here"), id: "again")) == "still here")
@@ -238,7 +237,7 @@ struct BridgeWithMCPServerTests {
         let bridge = try harness.bridge([server.mcpURL.absoluteString])
         _ = try await bridge.initialize()
         bridge.send(Lines.call("last", "countdown", #"{"steps":1,"delayMs":500}"#))
-        _ = await server.stderrLines.first { $0.contains("Tool started") }
+        try await server.stderr.line { $0.contains("Tool started") }
         bridge.closeInput()
         #expect(try await bridge.answer("last")["result"] != nil)
         #expect(await bridge.waitForExit() == 0)
@@ -254,14 +253,14 @@ struct BridgeWithMCPServerTests {
         bridge.send(#"{"jsonrpc":"2.0","id":5,"method":"#)
         bridge.send(#"{"jsonrpc":"1.0","id":"bad-version","method":"ping"}"#)
         bridge.send(#"[{"jsonrpc":"2.0","id":"in-batch","method":"ping"}]"#)
-        bridge.sendRaw(Data([0xFF, 0xFE, 0x7B, 0x0A]))
+        bridge.write(Data([0xFF, 0xFE, 0x7B, 0x0A]))
         bridge.send("")
         let invalid = try await bridge.answer("bad-version")
         #expect(invalid["error"]?["code"] == -32600)
         #expect(try await bridge.initialize()["result"] != nil)
         #expect(toolText(try await bridge.call(Lines.echo("ok", "fine"), id: "ok")) == "fine")
-        #expect(bridge.stderrLines.lines.filter { $0.contains("not a JSON-RPC message") }.count >= 4)
-        #expect(bridge.process.isRunning)
+        #expect(bridge.stderr.lines.filter { $0.contains("not a JSON-RPC message") }.count >= 4)
+        #expect(bridge.isRunning)
     }
 
     @Test("an unreachable server and a silent one get clear errors, not hangs")
@@ -295,15 +294,12 @@ struct BridgeWithMCPServerTests {
         #expect(harness.credentialFiles().isEmpty)
     }
 
-    @Test("http_proxy is honoured: OAuth and MCP traffic go through the proxy")
+    @Test("http_proxy is honoured: OAuth and MCP traffic go through the proxy", .needsPython)
     func throughProxy() async throws {
         let harness = try BridgeHarness()
         defer { harness.cleanUp() }
         let server = try await harness.server()
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../Interop/forward_proxy.py").standardizedFileURL.path
-        let proxy = try await HelperProcess(executable: "/usr/bin/env", arguments: ["python3", script, "0"])
-        defer { proxy.send(SIGTERM) }
+        let proxy = try await ChildProcess.interopHelper("forward_proxy.py", ["0"])
         let bridge = try harness.bridge(
             [server.mcpURL.absoluteString],
             environment: ["http_proxy": "http://127.0.0.1:\(proxy.port)"]
@@ -312,7 +308,7 @@ struct BridgeWithMCPServerTests {
         #expect(toolText(try await bridge.call(Lines.echo("p", "via proxy"), id: "p")) == "via proxy")
         // AsyncHTTPClient tunnels through the proxy with CONNECT, for http and https alike.
         let authority = "\(server.mcpURL.host!):\(server.mcpURL.port!)"
-        #expect(proxy.stderrLines.lines.contains { $0 == "proxied CONNECT \(authority)" })
+        #expect(proxy.stderr.lines.contains { $0 == "proxied CONNECT \(authority)" })
     }
 
     static func permissions(_ path: String) throws -> Int {

@@ -5,18 +5,13 @@ import Testing
 
 /// The bridge against servers we did not write: the official Python MCP SDK (pinned in
 /// Tests/Interop/requirements.txt) in its JSON, SSE and legacy HTTP+SSE modes.
-@Suite(
-    "mcp-bridge against the Python MCP SDK server",
-    .enabled(if: pythonInterpreter != nil, "run scripts/test.sh (it installs the Python SDK)"),
-    .timeLimit(.minutes(3))
-)
+@Suite("mcp-bridge against the Python MCP SDK server", .needsPython, .childProcesses, .timeLimit(.minutes(3)))
 struct BridgeWithPythonServerTests {
     @Test("JSON mode (stateless): a full session")
     func jsonMode() async throws {
         let harness = try BridgeHarness()
         defer { harness.cleanUp() }
         let server = try await pythonServer(mode: "json")
-        defer { server.send(SIGTERM) }
         let bridge = try harness.bridge(["http://127.0.0.1:\(server.port)/mcp"])
         let initialize = try await bridge.initialize()
         #expect(initialize["result"]?["serverInfo"]?["name"] == "python-sdk-test-server")
@@ -25,7 +20,7 @@ struct BridgeWithPythonServerTests {
         let echoed = try await bridge.call(Lines.echo("e", "grüße"), id: "e")
         #expect(
             toolText(echoed) == "grüße",
-            "answer: \(echoed.serializedString().prefix(500))\nbridge log:\n\(bridge.stderrLines.lines.suffix(20).joined(separator: "\n"))"
+            "answer: \(echoed.serializedString().prefix(500))\nbridge log:\n\(bridge.stderr.lines.suffix(20).joined(separator: "\n"))"
         )
         let big = String(repeating: "x", count: 1 << 20)
         let bigEchoed = try await bridge.call(Lines.echo("big", big), id: "big")
@@ -38,7 +33,6 @@ struct BridgeWithPythonServerTests {
         let harness = try BridgeHarness()
         defer { harness.cleanUp() }
         let server = try await pythonServer(mode: "sse")
-        defer { server.send(SIGTERM) }
         let bridge = try harness.bridge(["http://127.0.0.1:\(server.port)/mcp"])
         _ = try await bridge.initialize(capabilities: #"{"elicitation":{}}"#)
 
@@ -47,14 +41,14 @@ struct BridgeWithPythonServerTests {
             id: "p"
         )
         #expect(toolText(done) == "done after 3 steps")
-        let lines = bridge.stdoutLines.lines
+        let lines = bridge.stdout.lines
         let progress = lines.indices.filter { lines[$0].contains("notifications/progress") }
         let final = try #require(lines.firstIndex { $0.contains(#""id":"p""#) })
         #expect(progress.count == 3 && progress.allSatisfy { $0 < final })
 
         // The server asks the host (elicitation/create) in the middle of a tool call; the host's answer goes back.
         bridge.send(Lines.call("c", "confirm", #"{"question":"Proceed?"}"#))
-        let asked = try #require(await bridge.line { $0.contains("elicitation/create") })
+        let asked = try await bridge.stdout.line { $0.contains("elicitation/create") }
         let request = try JSONValue(parsing: asked)
         let requestID = try #require(request["id"])
         bridge.send(
@@ -63,14 +57,14 @@ struct BridgeWithPythonServerTests {
         #expect(toolText(try await bridge.answer("c")) == "confirmed=True")
 
         // A notification outside any request travels on the GET stream the bridge keeps open.
-        _ = await bridge.stderrLines.first { $0.contains("Listening for server messages on the GET stream") }
+        try await bridge.stderr.line { $0.contains("Listening for server messages on the GET stream") }
         #expect(toolText(try await bridge.call(Lines.call("a", "announce", "{}"), id: "a")) == "announced")
-        #expect(await bridge.line { $0.contains("notifications/tools/list_changed") } != nil)
+        try await bridge.stdout.line { $0.contains("notifications/tools/list_changed") }
         bridge.closeInput()
         #expect(await bridge.waitForExit() == 0)
         // At end of input the bridge ended the server session (DELETE with the session id).
-        let ended = await bridge.stderrLines.first { $0.contains("Ended the server session") }
-        #expect(ended?.contains("status=200") == true)
+        let ended = try await bridge.stderr.line { $0.contains("Ended the server session") }
+        #expect(ended.contains("status=200"))
     }
 
     /// Regression: the ready marker "ready" was once found inside uvicorn's "address already in use", so a test
@@ -78,7 +72,6 @@ struct BridgeWithPythonServerTests {
     @Test("a server whose port is taken fails to start; it is not taken for ready")
     func portTaken() async throws {
         let first = try await pythonServer(mode: "json")
-        defer { first.send(SIGTERM) }
         await #expect(throws: (any Error).self) { try await pythonServer(mode: "json", port: first.port) }
     }
 
@@ -92,13 +85,12 @@ struct BridgeWithPythonServerTests {
         _ = try await bridge.initialize()
         #expect(toolText(try await bridge.call(Lines.echo("before", "1"), id: "before")) == "1")
         // Killed, not stopped: uvicorn's graceful stop would wait for the bridge's open GET stream.
-        server.send(SIGKILL)
+        server.signal(SIGKILL)
         _ = await server.waitForExit()
         server = try await pythonServer(mode: "sse", port: port)
-        defer { server.send(SIGTERM) }
         #expect(toolText(try await bridge.call(Lines.echo("after", "2"), id: "after")) == "2")
-        #expect(bridge.stderrLines.lines.contains { $0.contains("lost the session") })
-        #expect(!bridge.stdoutLines.lines.contains { $0.contains("error") })
+        #expect(bridge.stderr.lines.contains { $0.contains("lost the session") })
+        #expect(!bridge.stdout.lines.contains { $0.contains("error") })
     }
 
     @Test(
@@ -109,7 +101,6 @@ struct BridgeWithPythonServerTests {
         let harness = try BridgeHarness()
         defer { harness.cleanUp() }
         let server = try await pythonServer(mode: "legacy")
-        defer { server.send(SIGTERM) }
         let bridge = try harness.bridge(["http://127.0.0.1:\(server.port)/sse", "--transport", transport])
         let initialize = try await bridge.initialize(version: "2024-11-05")
         #expect(initialize["result"]?["serverInfo"]?["name"] == "python-sdk-test-server")
@@ -122,7 +113,7 @@ struct BridgeWithPythonServerTests {
             id: "p"
         )
         #expect(toolText(done) == "done after 2 steps")
-        #expect(bridge.stdoutLines.lines.filter { $0.contains("notifications/progress") }.count == 2)
+        #expect(bridge.stdout.lines.filter { $0.contains("notifications/progress") }.count == 2)
     }
 
     @Test("HTTPS: a private CA is refused with a hint, and trusted with --ca-file")
@@ -131,7 +122,6 @@ struct BridgeWithPythonServerTests {
         defer { harness.cleanUp() }
         let certificate = harness.directory.appendingPathComponent("ca.pem").path
         let server = try await pythonServer(mode: "tls", extra: [certificate])
-        defer { server.send(SIGTERM) }
         let url = "https://127.0.0.1:\(server.port)/mcp"
 
         let untrusting = try harness.bridge([url, "--timeout", "2"])

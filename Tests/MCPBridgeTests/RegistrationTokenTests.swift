@@ -5,12 +5,12 @@ import Testing
 
 /// Issue 10, section 2: against an mcp-server with `--registration token`, the bridge registers only with the
 /// operator's initial access token, sent as a Bearer token at /dcr, and says what is missing when it has none.
-@Suite("mcp-bridge with an initial access token", .timeLimit(.minutes(2)))
+@Suite("mcp-bridge with an initial access token", .childProcesses, .timeLimit(.minutes(2)))
 struct RegistrationTokenTests {
     static let token = "initial-access-token-\(UUID().uuidString)"
 
     /// A server that lets only holders of ``token`` register.
-    func server(_ harness: BridgeHarness) async throws -> ServerProcess {
+    func server(_ harness: BridgeHarness) async throws -> ChildProcess {
         let file = harness.directory.appendingPathComponent("registration-token")
         try Self.token.write(to: file, atomically: true, encoding: .utf8)
         return try await harness.server(["--registration", "token", "--registration-token-file", file.path])
@@ -23,14 +23,7 @@ struct RegistrationTokenTests {
     ) async throws
         -> ProcessRun
     {
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MCP_BRIDGE_") }
-        env["MCP_BRIDGE_HOME"] = harness.home.path
-        env.merge(environment) { _, new in new }
-        return try await ProcessRun.run(
-            try BuiltProduct.url(named: "mcp-bridge"),
-            ["register"] + arguments,
-            environment: env
-        )
+        try await harness.command(["register"] + arguments, environment: environment)
     }
 
     @Test("register: refused without the token or with a wrong one, each with a message saying so; works with it")
@@ -75,7 +68,6 @@ struct RegistrationTokenTests {
         let server = try await self.server(harness)
 
         let without = try harness.bridge([server.mcpURL.absoluteString])
-        defer { without.terminate() }
         let refused = try await without.call(Lines.initialize(), id: "init")
         #expect(refused["error"]?["data"]?["kind"] == "authorization")
         #expect(refused["error"]?["message"]?.stringValue?.contains("initial access token") == true)
@@ -86,13 +78,12 @@ struct RegistrationTokenTests {
             [server.mcpURL.absoluteString],
             environment: ["MCP_BRIDGE_REGISTRATION_TOKEN": Self.token]
         )
-        defer { bridge.terminate() }
         #expect(try await bridge.initialize()["result"] != nil)
         #expect(toolText(try await bridge.call(Lines.echo("e", "registered"), id: "e")) == "registered")
         bridge.closeInput()
         #expect(await bridge.waitForExit() == 0)
         // The bridge logs at debug level here, and still never the token.
-        #expect(!bridge.stderrLines.lines.joined(separator: "\n").contains(Self.token))
+        #expect(!bridge.stderr.lines.joined(separator: "\n").contains(Self.token))
         #expect(server.auditCount("client.registered") == 1)
     }
 
@@ -102,17 +93,16 @@ struct RegistrationTokenTests {
         defer { harness.cleanUp() }
         let server = try await self.server(harness)
         let url = server.mcpURL.absoluteString
-        let binary = try BuiltProduct.url(named: "mcp-bridge")
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MCP_BRIDGE_") }
-        environment["MCP_BRIDGE_HOME"] = harness.home.path
 
-        let without = try await ProcessRun.run(binary, ["doctor", url], environment: environment)
+        let without = try await harness.command(["doctor", url])
         #expect(without.status == 1)
         #expect(without.output.contains { $0.hasPrefix("✗ registration and token:") }, "\(without.output)")
         #expect(without.output.contains { $0.hasPrefix("  → ") && $0.contains("MCP_BRIDGE_REGISTRATION_TOKEN") })
 
-        environment["MCP_BRIDGE_REGISTRATION_TOKEN"] = Self.token
-        let with = try await ProcessRun.run(binary, ["doctor", url], environment: environment)
+        let with = try await harness.command(
+            ["doctor", url],
+            environment: ["MCP_BRIDGE_REGISTRATION_TOKEN": Self.token]
+        )
         #expect(with.status == 0, "\(with.output)")
         #expect(!(with.output + with.errors).joined().contains(Self.token))
     }

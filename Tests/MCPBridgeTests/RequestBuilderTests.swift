@@ -28,7 +28,7 @@ struct RequestBuilderTests {
         )
         #expect(request.method == .POST)
         #expect(request.url == self.url.absoluteString)
-        #expect(request.headers["User-Agent"] == [BridgeVersion.userAgent])
+        #expect(request.headers["User-Agent"] == [BridgeHTTP.userAgent])
         #expect(request.headers["X-Team"] == ["blue"])
         #expect(request.headers["Accept"] == ["application/json, text/event-stream"])
         #expect(request.headers[MCPHeader.sessionID] == ["s-1"])

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import InMemoryLogging
 import Logging
 import MCPServerCore
 import Testing
@@ -77,37 +78,37 @@ struct AccessLogPolicyTests {
     }
 
     /// A router with only the middleware and routes answering 200, 401 and 500, logging into `logs`.
-    func app(policy: AccessLogPolicy, logs: LogCapture) -> some ApplicationProtocol {
+    func app(policy: AccessLogPolicy, logs: InMemoryLogHandler) -> some ApplicationProtocol {
         let router = Router(context: LocalRequestContext.self)
         router.addMiddleware { RequestLogMiddleware<LocalRequestContext>(policy: policy) }
         router.get("/ok") { _, _ -> HTTPResponse.Status in .ok }
         router.get("/refused") { _, _ -> HTTPResponse.Status in .unauthorized }
         router.get("/fail") { _, _ -> HTTPResponse.Status in throw HTTPError(.internalServerError) }
-        return Application(router: router, logger: Logger(label: "test") { _ in logs.handler })
+        return Application(router: router, logger: logs.logger)
     }
 
-    func requestLines(_ logs: LogCapture) -> [LogCapture.Entry] {
-        logs.all.filter { $0.message == "Request" }
+    func requestLines(_ logs: InMemoryLogHandler) -> [InMemoryLogHandler.Entry] {
+        logs.entries.filter { $0.message == "Request" }
     }
 
     @Test("the middleware under errors: a line for 401 and 500, none for 200")
     func middlewareLogsFailuresOnly() async throws {
-        let logs = LogCapture()
+        let logs = InMemoryLogHandler.everything()
         try await self.app(policy: .errors, logs: logs).test(.router) { client in
             for uri in ["/ok", "/ok", "/refused", "/ok", "/fail"] {
                 _ = try await client.execute(uri: uri, method: .get)
             }
         }
         let lines = self.requestLines(logs)
-        #expect(lines.map { $0.metadata["status"] } == ["401", "500"])
+        #expect(lines.map { $0.value("status") } == ["401", "500"])
         #expect(lines.map(\.level) == [.info, .error])
-        #expect(lines.first?.metadata["path"] == "/refused")
-        #expect(lines.first?.metadata["duration_ms"] != nil)
+        #expect(lines.first?.value("path") == "/refused")
+        #expect(lines.first?.value("duration_ms") != nil)
     }
 
     @Test("the middleware under sample:3: successes 1, 4 and 7 of 7, and every failure")
     func middlewareSamplesSuccesses() async throws {
-        let logs = LogCapture()
+        let logs = InMemoryLogHandler.everything()
         try await self.app(policy: .sample(every: 3), logs: logs).test(.router) { client in
             for index in 0..<7 {
                 _ = try await client.execute(uri: "/ok?n=\(index)", method: .get)
@@ -115,19 +116,19 @@ struct AccessLogPolicyTests {
             }
         }
         let lines = self.requestLines(logs)
-        #expect(lines.map { $0.metadata["status"] } == ["200", "401", "200", "200"])
+        #expect(lines.map { $0.value("status") } == ["200", "401", "200", "200"])
         // The query (which may hold secrets) is never logged, so the sample is seen through the count only.
-        #expect(lines.allSatisfy { $0.metadata["path"]?.contains("?") == false })
+        #expect(lines.allSatisfy { $0.value("path")?.contains("?") == false })
     }
 
     @Test("the middleware under all: every request, as before")
     func middlewareLogsEverything() async throws {
-        let logs = LogCapture()
+        let logs = InMemoryLogHandler.everything()
         try await self.app(policy: .all, logs: logs).test(.router) { client in
             for uri in ["/ok", "/refused", "/ok"] {
                 _ = try await client.execute(uri: uri, method: .get)
             }
         }
-        #expect(self.requestLines(logs).map { $0.metadata["status"] } == ["200", "401", "200"])
+        #expect(self.requestLines(logs).map { $0.value("status") } == ["200", "401", "200"])
     }
 }

@@ -2,9 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import InMemoryLogging
 import Logging
 import MCPWire
-import NIOConcurrencyHelpers
 import NIOCore
 
 @testable import MCPServerCore
@@ -13,7 +13,7 @@ import NIOCore
 struct AuthHarness {
     let store: InMemoryServerStore
     let server: AuthorizationServer
-    let logs: LogCapture
+    let logs: InMemoryLogHandler
     let app: Application<RouterResponder<LocalRequestContext>>
 
     static let base = "http://mcp.test"
@@ -28,8 +28,8 @@ struct AuthHarness {
         trustedProxies: [IPNetwork] = [],
         allowedNetworks: [IPNetwork] = []
     ) async throws -> AuthHarness {
-        let logs = LogCapture()
-        let logger = Logger(label: "test") { _ in logs.handler }
+        let logs = InMemoryLogHandler.everything()
+        let logger = logs.logger
         let keyRing = try await KeyRing.load(
             source: source,
             store: store,
@@ -55,50 +55,37 @@ struct AuthHarness {
     }
 }
 
-/// Collects log entries so tests can check audit lines (and that no secret is ever logged).
-final class LogCapture: Sendable {
-    struct Entry: Sendable {
-        let level: Logger.Level
-        let message: String
-        let metadata: [String: String]
+extension InMemoryLogHandler {
+    /// A handler that keeps every level, for a logger made with ``logger``.
+    static func everything() -> InMemoryLogHandler {
+        var handler = InMemoryLogHandler()
+        handler.logLevel = .trace
+        return handler
     }
 
-    private let entries = NIOLockedValueBox([Entry]())
-
-    var all: [Entry] { self.entries.withLockedValue { $0 } }
-
-    var handler: some LogHandler { Handler(capture: self) }
-
-    fileprivate func append(_ entry: Entry) {
-        self.entries.withLockedValue { $0.append(entry) }
+    /// A logger whose entries this handler keeps.
+    var logger: Logger {
+        Logger(label: "test") { _ in self }
     }
 
     /// Every logged string, for "never logs X" checks.
     var text: String {
-        self.all.map { entry in entry.message + " " + entry.metadata.map { "\($0)=\($1)" }.joined(separator: " ") }
-            .joined(separator: "\n")
+        self.entries.map { entry in
+            "\(entry.message) " + entry.metadata.map { "\($0)=\($1)" }.joined(separator: " ")
+        }
+        .joined(separator: "\n")
     }
 
+    /// The audit lines of `event`.
     func audits(_ event: String) -> [Entry] {
-        self.all.filter { $0.metadata["audit"] == "true" && $0.metadata["event"] == event }
+        self.entries.filter { $0.value("audit") == "true" && $0.value("event") == event }
     }
+}
 
-    private struct Handler: LogHandler {
-        let capture: LogCapture
-        var logLevel: Logger.Level = .trace
-        var metadata: Logger.Metadata = [:]
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { self.metadata[key] }
-            set { self.metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let merged = self.metadata.merging(event.metadata ?? [:]) { _, new in new }
-            self.capture.append(
-                Entry(level: event.level, message: event.message.description, metadata: merged.mapValues { "\($0)" })
-            )
-        }
+extension InMemoryLogHandler.Entry {
+    /// The metadata value for `key` as a log line prints it, whichever case of `MetadataValue` holds it.
+    func value(_ key: String) -> String? {
+        self.metadata[key].map { "\($0)" }
     }
 }
 

@@ -112,4 +112,27 @@ struct ClientUpdateTests {
         #expect(try await harness.server.registry.authenticate(id: id, secret: "x") == nil)
         #expect(try await harness.server.registry.authenticate(id: id, registrationToken: "x") == nil)
     }
+
+    @Test func boundTokensCannotBeTurnedOffByAnUpdate() async throws {
+        let harness = try await AuthHarness.make()
+        try await harness.app.test(.router) { client in
+            let registered = try await client.registeredClient(#"{"tls_client_certificate_bound_access_tokens":true}"#)
+            let auth = ["Authorization": "Bearer \(registered.rat)", "Content-Type": "application/json"]
+            let off = try await client.request(
+                .put,
+                "/clients/\(registered.id)",
+                headers: auth,
+                body: #"{"client_id":"\#(registered.id)","tls_client_certificate_bound_access_tokens":false}"#
+            )
+            #expect(off.oauthError == "invalid_client_metadata")
+            let omitted = try await client.request(
+                .put,
+                "/clients/\(registered.id)",
+                headers: auth,
+                body: #"{"client_id":"\#(registered.id)","client_name":"renamed"}"#
+            )
+            #expect(omitted.status == .ok)
+            #expect(omitted.json["tls_client_certificate_bound_access_tokens"] == true)
+        }
+    }
 }

@@ -53,7 +53,7 @@ struct RegistrationTests {
             #expect(!stored.secretHash.contains(secret))
             #expect(!stored.registrationTokenHash.contains(json["registration_access_token"]!.stringValue!))
             #expect(!harness.logs.text.contains(secret))
-            #expect(harness.logs.audits("client.registered").first?.metadata["client_id"] == id)
+            #expect(harness.logs.audits("client.registered").first?.value("client_id") == id)
         }
     }
 
@@ -278,7 +278,7 @@ struct ClientManagementTests {
             // The secret still works, now limited to the new scope.
             let token = try await client.token(id: registered.id, secret: registered.secret)
             #expect(token.json["scope"] == "mcp:read")
-            #expect(harness.logs.audits("client.updated").first?.metadata["client_id"] == registered.id)
+            #expect(harness.logs.audits("client.updated").first?.value("client_id") == registered.id)
         }
     }
 
@@ -337,7 +337,7 @@ struct ClientManagementTests {
                 headers: ["Authorization": "Bearer \(registered.rat)"]
             )
             #expect(read.status == .unauthorized)
-            #expect(harness.logs.audits("client.deleted").first?.metadata["client_id"] == registered.id)
+            #expect(harness.logs.audits("client.deleted").first?.value("client_id") == registered.id)
         }
     }
 }

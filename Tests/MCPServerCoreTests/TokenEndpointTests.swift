@@ -44,7 +44,7 @@ struct TokenEndpointTests {
             #expect(claims["exp"]?.numberValue?.int64Value == iat + 3600)
             #expect(!harness.logs.text.contains(token))
             #expect(!harness.logs.text.contains(registered.secret))
-            #expect(harness.logs.audits("token.issued").first?.metadata["client_id"] == registered.id)
+            #expect(harness.logs.audits("token.issued").first?.value("client_id") == registered.id)
         }
     }
 

@@ -27,7 +27,8 @@ struct LambdaInvocationHandlerTests {
         router.get("/ip") { _, context -> String in context.clientIPAddress ?? "none" }
         router.get("/urls") { _, context -> String in context.urls.resource }
         router.get("/slow") { _, _ -> String in
-            try await Task.sleep(for: .seconds(30))
+            // Ends only when cancelled: a handler that waited for it instead of the deadline would never answer.
+            try await Task.sleep(for: .seconds(3600))
             return "too late"
         }
         return LambdaInvocationHandler(
@@ -89,9 +90,11 @@ struct LambdaInvocationHandlerTests {
         #expect(try await Self.response("/urls")["body"] == "https://u.lambda-url.us-east-1.on.aws/mcp")
     }
 
-    @Test("a request still running near the deadline is answered 504, well before Lambda would kill it")
+    @Test(
+        "a request still running near the deadline is answered 504, well before Lambda would kill it",
+        .timeLimit(.minutes(1))
+    )
     func deadline() async throws {
-        let started = ContinuousClock.now
         guard
             case .response(let bytes) = await Self.host().handle(
                 Self.invocation("/slow", deadlineIn: 400),
@@ -99,7 +102,6 @@ struct LambdaInvocationHandlerTests {
             )
         else { throw Unexpected() }
         #expect(try JSONValue(parsing: bytes)["statusCode"] == 504)
-        #expect(ContinuousClock.now - started < .seconds(5))
     }
 
     @Test("one EMF line per invocation goes to the injected sink, with the matched route")

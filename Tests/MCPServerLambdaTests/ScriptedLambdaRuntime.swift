@@ -3,7 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 /// The Runtime API as a test double: hands out the invocations a test queues, and delivers what the loop posts
-/// back as a stream the test awaits.
+/// back to the test that waits for that invocation (``invoke(_:)``), or else as a stream the test awaits.
 final class ScriptedLambdaRuntime: LambdaRuntime {
     /// What the loop posted for one invocation.
     enum Posted: Sendable, Equatable {
@@ -15,6 +15,8 @@ final class ScriptedLambdaRuntime: LambdaRuntime {
     private let invocationInput: AsyncStream<LambdaInvocation>.Continuation
     let posted: AsyncStream<Posted>
     private let postedInput: AsyncStream<Posted>.Continuation
+    /// Tests waiting in ``invoke(_:)``, by request id.
+    private let waiting = NIOLockedValueBox<[String: CheckedContinuation<Posted, Never>]>([:])
 
     init() {
         (self.invocations, self.invocationInput) = AsyncStream.makeStream()
@@ -26,6 +28,22 @@ final class ScriptedLambdaRuntime: LambdaRuntime {
         self.invocationInput.yield(invocation)
     }
 
+    /// Queues an event and waits for what the loop posts for it.
+    func invoke(_ invocation: LambdaInvocation) async -> Posted {
+        await withCheckedContinuation { continuation in
+            self.waiting.withLockedValue { $0[invocation.requestID] = continuation }
+            self.enqueue(invocation)
+        }
+    }
+
+    private func post(_ posted: Posted, requestID: String) {
+        if let waiter = self.waiting.withLockedValue({ $0.removeValue(forKey: requestID) }) {
+            waiter.resume(returning: posted)
+        } else {
+            self.postedInput.yield(posted)
+        }
+    }
+
     func next() async throws -> LambdaInvocation {
         // One caller at a time (the loop), each call taking the next queued event; cancellation ends the wait.
         for await invocation in self.invocations { return invocation }
@@ -33,11 +51,11 @@ final class ScriptedLambdaRuntime: LambdaRuntime {
     }
 
     func respond(requestID: String, body: ByteBuffer) async throws {
-        self.postedInput.yield(.response(requestID: requestID, body: Array(body.readableBytesView)))
+        self.post(.response(requestID: requestID, body: Array(body.readableBytesView)), requestID: requestID)
     }
 
     func fail(requestID: String, error: LambdaFunctionError) async throws {
-        self.postedInput.yield(.failure(requestID: requestID, type: error.type))
+        self.post(.failure(requestID: requestID, type: error.type), requestID: requestID)
     }
 
     func initFailed(_ error: LambdaFunctionError) async throws {}

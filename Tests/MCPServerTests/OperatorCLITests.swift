@@ -4,29 +4,30 @@ import RemoteMCPTestSupport
 import Testing
 
 /// `mcp-server clients …` and `keys …` against the database of a running server.
-@Suite("Operator CLI", .timeLimit(.minutes(3)))
+@Suite("Operator CLI", .childProcesses, .timeLimit(.minutes(3)))
 struct OperatorCLITests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
     var database: String { self.directory.appendingPathComponent("server.sqlite").path }
 
     /// Runs `mcp-server <arguments> --database <this test's database>`.
     func run(_ arguments: [String]) async throws -> ProcessRun {
-        try await ProcessRun.run(BuiltProduct.url(named: "mcp-server"), arguments + ["--database", self.database])
+        try await ChildProcess.run(BuiltProduct.url(named: "mcp-server"), arguments + ["--database", self.database])
     }
 
     func token(_ base: String, id: String, secret: String) async throws -> (status: Int, body: String) {
         let basic = Data("\(id):\(secret)".utf8).base64EncodedString()
-        let answer = try await post(
+        let answer = try await TestHTTP.request(
             URL(string: base + "/token")!,
-            "grant_type=client_credentials",
-            headers: ["Content-Type": "application/x-www-form-urlencoded", "Authorization": "Basic \(basic)"]
+            method: .post,
+            headers: ["Content-Type": "application/x-www-form-urlencoded", "Authorization": "Basic \(basic)"],
+            body: "grant_type=client_credentials"
         )
         return (answer.status, answer.body)
     }
 
     @Test func clientsAndKeysWhileTheServerRuns() async throws {
         defer { try? FileManager.default.removeItem(at: self.directory) }
-        let server = try await ServerProcess(arguments: ["--database", self.database, "--registration", "closed"])
+        let server = try await ChildProcess.mcpServer(["--database", self.database, "--registration", "closed"])
         let base = server.mcpURL.deletingLastPathComponent().absoluteString.trimmingCharacters(in: ["/"])
 
         let added = try await self.run(["clients", "add", "--name", "ci robot", "--scope", "mcp:read"])
@@ -65,30 +66,26 @@ struct OperatorCLITests {
         #expect(try await self.token(base, id: id, secret: secret).status == 401)
         #expect(try await self.run(["clients", "delete", id]).status != 0)
 
-        server.send(SIGTERM)
+        server.signal(SIGTERM)
         #expect(await server.waitForExit() == 0)
     }
 
     @Test func authNoneWarnsAtStart() async throws {
         defer { try? FileManager.default.removeItem(at: self.directory) }
-        let server = try await ServerProcess(arguments: ["--database", self.database, "--auth", "none"])
+        let server = try await ChildProcess.mcpServer(["--database", self.database, "--auth", "none"])
         #expect(
-            server.stderrLines.lines.contains {
+            server.stderr.lines.contains {
                 $0.contains(#""level":"warning""#) && $0.contains("Authentication is OFF")
             }
         )
-        server.send(SIGTERM)
-        _ = await server.waitForExit()
     }
 
     @Test func tokenRegistrationPolicyNeedsAToken() async throws {
         defer { try? FileManager.default.removeItem(at: self.directory) }
-        let process = Process()
-        process.executableURL = try BuiltProduct.url(named: "mcp-server")
-        process.arguments = ["--port", "0", "--database", self.database, "--registration", "token"]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
+        let run = try await ChildProcess.run(
+            BuiltProduct.url(named: "mcp-server"),
+            ["--port", "0", "--database", self.database, "--registration", "token"]
+        )
+        #expect(run.status != 0)
     }
 }

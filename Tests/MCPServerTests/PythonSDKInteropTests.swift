@@ -5,11 +5,7 @@ import Testing
 
 /// The official Python MCP SDK (`mcp` from PyPI, pinned in Tests/Interop/requirements.txt) and PyJWT against
 /// a live mcp-server. `scripts/test.sh` installs them and sets `REMOTE_MCP_PYTHON`.
-@Suite(
-    "Interop with the Python MCP SDK",
-    .enabled(if: ProcessInfo.processInfo.environment["REMOTE_MCP_PYTHON"] != nil, "run scripts/test.sh"),
-    .timeLimit(.minutes(3))
-)
+@Suite("Interop with the Python MCP SDK", .needsPython, .childProcesses, .timeLimit(.minutes(3)))
 struct PythonSDKInteropTests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("interop-\(UUID().uuidString)")
 
@@ -17,10 +13,8 @@ struct PythonSDKInteropTests {
     func pythonClientUsesEveryFeature(_ mode: String) async throws {
         defer { try? FileManager.default.removeItem(at: self.directory) }
         let database = self.directory.appendingPathComponent("db.sqlite").path
-        let server = try await ServerProcess(arguments: ["--database", database, "--auth", "none"])
+        let server = try await ChildProcess.mcpServer(["--database", database, "--auth", "none"])
         let report = try await Self.runClient(url: server.mcpURL, mode: mode)
-        server.send(SIGTERM)
-        _ = await server.waitForExit()
         let expectedVersion: JSONValue = mode == "legacy" ? "2025-11-25" : "2026-07-28"
         #expect(report["seen"]?["protocol_version"] == expectedVersion)
     }
@@ -31,9 +25,9 @@ struct PythonSDKInteropTests {
     func pythonClientCredentialsProviderDiscoversAndAuthenticates(_ mode: String) async throws {
         defer { try? FileManager.default.removeItem(at: self.directory) }
         let database = self.directory.appendingPathComponent("db.sqlite").path
-        let server = try await ServerProcess(arguments: ["--database", database])
+        let server = try await ChildProcess.mcpServer(["--database", database])
         let base = server.mcpURL.deletingLastPathComponent().absoluteString.trimmingCharacters(in: ["/"])
-        let registration = try await post(
+        let registration = try await TestHTTP.post(
             URL(string: base + "/dcr")!,
             #"{"client_name":"python interop","grant_types":["client_credentials"],"application_type":"native"}"#
         )
@@ -48,20 +42,16 @@ struct PythonSDKInteropTests {
                 "MCP_ISSUER": base,
             ]
         )
-        server.send(SIGTERM)
-        _ = await server.waitForExit()
         #expect(report["seen"]?["jwt"]?["scope"] == "mcp:read mcp:tools")
-        #expect(server.stderrLines.lines.contains { $0.contains(#""event":"token.issued""#) })
+        try await server.stderr.line { $0.contains(#""event":"token.issued""#) }
     }
 
     /// Runs Tests/Interop/python_sdk_client.py and returns its JSON report, failing on any reported problem.
     static func runClient(url: URL, mode: String, environment: [String: String] = [:]) async throws -> JSONValue {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../Interop/python_sdk_client.py").standardizedFileURL
-        let run = try await ProcessRun.run(
-            URL(fileURLWithPath: ProcessInfo.processInfo.environment["REMOTE_MCP_PYTHON"]!),
-            [script.path, url.absoluteString, mode],
-            environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let run = try await ChildProcess.run(
+            try #require(Interop.python),
+            [Interop.script("python_sdk_client.py").path, url.absoluteString, mode],
+            environment: environment
         )
         let lines = run.output
         let errorText = run.errors

@@ -59,13 +59,44 @@ struct ServeCommandTests {
         ([], ["MCP_SERVER_PORT": "eighty"]),
         (["--public-url", "ftp://x"], [:]),
         (["--public-url", "https://x/?q=1"], [:]),
-        (["--log-level", "loud"], [:]),
-        (["--log-format", "xml"], [:]),
+        ([], ["MCP_SERVER_LOG_LEVEL": "loud"]),
+        ([], ["MCP_SERVER_LOG_FORMAT": "xml"]),
+        ([], ["MCP_SERVER_STORE": "postgres"]),
         (["--max-body-bytes", "10"], [:]),
     ])
     func badValuesAreRefusedWithAMessage(_ arguments: [String], _ environment: [String: String]) throws {
         let command = try ServeCommand.parse(arguments)
         #expect(throws: ValidationError.self) { try command.resolve(environment: environment) }
+    }
+
+    @Test(arguments: [
+        ["--log-level", "loud"], ["--log-format", "xml"], ["--store", "postgres"], ["--auth", "maybe"],
+        ["--registration", "sometimes"], ["--access-log", "sample:0"], ["--port", "eighty"],
+    ])
+    func badFlagValuesAreRefusedByTheParser(_ arguments: [String]) {
+        #expect(throws: (any Error).self) { try ServeCommand.parse(arguments) }
+    }
+
+    @Test func enumOptionsAcceptAnyCaseAndAnEmptyVariableIsUnset() throws {
+        let settings = try ServeCommand.parse(["--log-format", "TEXT"]).resolve(environment: [
+            "MCP_SERVER_LOG_LEVEL": "Debug", "MCP_SERVER_PORT": "", "MCP_SERVER_AUTH": "",
+        ])
+        #expect(settings.logFormat == .text)
+        #expect(settings.logLevel == .debug)
+        #expect(settings.server.port == 8080)
+        #expect(settings.auth.configuration.enabled)
+    }
+
+    @Test func helpListsEachEnumOptionsValuesAndDefault() {
+        let help = MCPServerCommand.helpMessage(for: ServeCommand.self, columns: 1000)
+        for expected in [
+            "(values: trace, debug, info, notice, warning, error, critical; default: info)",
+            "(values: json, text; default: json)", "(values: sqlite, dynamodb; default: sqlite)",
+            "(values: jwt, none; default: jwt)", "(values: open, token, closed; default: open)",
+            "(values: all, errors, sample:N; default: errors)", "(default: 4194304)", "(default: 3600)",
+        ] {
+            #expect(help.contains(expected), "\(expected)")
+        }
     }
 
     @Test func serveIsTheDefaultSubcommand() throws {

@@ -4,25 +4,25 @@ import Testing
 
 /// `server/`: the SAM template passes cfn-lint and promises what the README says; the smoke test passes against a
 /// local server; deploy.sh builds the right commands; the packaged Lambda artifact runs.
-@Suite("server/ deployment files", .timeLimit(.minutes(2)))
+@Suite("server/ deployment files", .childProcesses, .timeLimit(.minutes(2)))
 struct ServerDeploymentTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
-        .standardizedFileURL
-    static let motoVenv = root.appendingPathComponent(".venv-moto/bin")
+    static let root = Interop.root
 
     @Test(
         "template.yaml passes cfn-lint and has the routes, table, secret, IAM, logs, alarms and WAF it should",
         .enabled(
-            if: FileManager.default.fileExists(atPath: motoVenv.appendingPathComponent("cfn-lint").path),
-            "scripts/setup-python.sh installs cfn-lint in .venv-moto"
+            if: Interop.cfnLint != nil,
+            "needs REMOTE_MCP_CFN_LINT (scripts/test.sh sets it in its interop stage, from .venv-moto)"
         )
     )
     func templateLints() async throws {
         let template = Self.root.appendingPathComponent("server/template.yaml").path
-        let lint = try await ProcessRun.run(Self.motoVenv.appendingPathComponent("cfn-lint"), [template])
+        let cfnLint = try #require(Interop.cfnLint)
+        let lint = try await ChildProcess.run(cfnLint, [template])
         #expect(lint.status == 0, "\((lint.output + lint.errors).joined(separator: "\n"))")
-        let check = try await ProcessRun.run(
-            Self.motoVenv.appendingPathComponent("python"),
+        // check_template.py needs the SAM translator, installed beside cfn-lint.
+        let check = try await ChildProcess.run(
+            cfnLint.deletingLastPathComponent().appendingPathComponent("python"),
             [Self.root.appendingPathComponent("Tests/Interop/check_template.py").path, template]
         )
         #expect(check.status == 0, "\((check.output + check.errors).joined(separator: "\n"))")
@@ -30,9 +30,9 @@ struct ServerDeploymentTests {
 
     @Test("smoke-test.sh passes against a local mcp-server, every step checked")
     func smokeTestAgainstLocalServer() async throws {
-        let server = try await ServerProcess(arguments: ["--database", ":memory:"])
+        let server = try await ChildProcess.mcpServer(["--database", ":memory:"])
         let base = server.mcpURL.deletingLastPathComponent().absoluteString
-        let run = try await ProcessRun.run(
+        let run = try await ChildProcess.run(
             URL(fileURLWithPath: "/bin/bash"),
             [Self.root.appendingPathComponent("server/smoke-test.sh").path, base]
         )
@@ -43,9 +43,9 @@ struct ServerDeploymentTests {
 
     @Test("smoke-test.sh fails loudly when a step fails")
     func smokeTestFailsOnRefusal() async throws {
-        let server = try await ServerProcess(arguments: ["--database", ":memory:", "--registration", "closed"])
+        let server = try await ChildProcess.mcpServer(["--database", ":memory:", "--registration", "closed"])
         let base = server.mcpURL.deletingLastPathComponent().absoluteString
-        let run = try await ProcessRun.run(
+        let run = try await ChildProcess.run(
             URL(fileURLWithPath: "/bin/bash"),
             [Self.root.appendingPathComponent("server/smoke-test.sh").path, base]
         )
@@ -70,13 +70,14 @@ struct ServerDeploymentTests {
         }
         try Data().write(to: server.appendingPathComponent("dist/mcp-server.zip"))
         try Data("x86_64\n".utf8).write(to: server.appendingPathComponent("dist/architecture"))
-        let run = try await ProcessRun.run(
+        let run = try await ChildProcess.run(
             URL(fileURLWithPath: "/bin/bash"),
             [
                 server.appendingPathComponent("deploy.sh").path, "--dry-run", "--s3-bucket", "artifacts",
                 "--stack-name", "mcp-test", "--region", "eu-west-1", "DomainName=mcp.example.com",
             ],
-            environment: ["PATH": "/usr/bin:/bin"]
+            environment: ["PATH": "/usr/bin:/bin"],
+            inheritEnvironment: false
         )
         #expect(run.status == 0, "\(run.errors)")
         let deploy = try #require(run.output.first { $0.hasPrefix("aws cloudformation deploy") })
@@ -91,19 +92,17 @@ struct ServerDeploymentTests {
     @Test(
         "the packaged bootstrap (bundled loader and libc) serves events in an otherwise empty environment",
         .enabled(
-            if: ProcessInfo.processInfo.environment["REMOTE_MCP_LAMBDA_PACKAGE"] != nil,
-            "scripts/test.sh runs server/package.sh and names its output in REMOTE_MCP_LAMBDA_PACKAGE"
+            if: Interop.lambdaPackage != nil,
+            "needs REMOTE_MCP_LAMBDA_PACKAGE (scripts/test.sh runs server/package.sh in its interop stage)"
         )
     )
     func packagedBootstrap() async throws {
-        let package = URL(
-            fileURLWithPath: try #require(ProcessInfo.processInfo.environment["REMOTE_MCP_LAMBDA_PACKAGE"])
-        )
+        let package = try #require(Interop.lambdaPackage)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("task-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         // Unzipped as Lambda does, into a directory of its own.
-        let unzip = try await ProcessRun.run(
+        let unzip = try await ChildProcess.run(
             URL(fileURLWithPath: "/usr/bin/env"),
             [
                 "python3", "-c",
@@ -115,7 +114,7 @@ struct ServerDeploymentTests {
         let runtime = try await LocalLambdaRuntimeAPI()
         let function = try LambdaProcess(
             runtime: runtime,
-            environment: LambdaHostTests.sqliteEnvironment.merging([
+            environment: LambdaProcess.sqliteEnvironment.merging([
                 // A directory of its own: the store refuses one other users can write, such as /tmp itself.
                 "MCP_SERVER_STORE": "sqlite",
                 "MCP_SERVER_DATABASE": directory.appendingPathComponent("data/lambda.sqlite").path,

@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import MCPWire
 import NIOPosix
 
 /// The per-user directory of bridge credentials, shared safely by every copy of the bridge.
@@ -132,7 +133,7 @@ public struct CredentialStore: Sendable {
     /// The file for a pair: a digest of issuer and resource, so any URL makes a safe file name.
     func fileURL(issuer: String, resource: String) -> URL {
         let digest = SHA256.hash(data: Data("\(issuer)\n\(resource)".utf8))
-        let name = digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+        let name = Hex.encode(digest.prefix(16))
         return self.directory.appendingPathComponent(name + ".json")
     }
 

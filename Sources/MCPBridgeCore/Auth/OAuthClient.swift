@@ -11,7 +11,7 @@ public struct OAuthClient: Sendable {
     /// The `User-Agent` sent on every request.
     let userAgent: String
 
-    public init(http: BridgeHTTP, userAgent: String = BridgeVersion.userAgent) {
+    public init(http: BridgeHTTP, userAgent: String = BridgeHTTP.userAgent) {
         self.http = http
         self.userAgent = userAgent
     }
@@ -115,7 +115,8 @@ public struct OAuthClient: Sendable {
         clientName: String,
         scope: String?,
         authMethods: [String]?,
-        initialAccessToken: InitialAccessToken? = nil
+        initialAccessToken: InitialAccessToken? = nil,
+        boundTokens: Bool = false
     ) async throws -> ClientInformation {
         guard let url = URL(string: endpoint) else {
             throw BridgeError.authorization("bad registration endpoint \(endpoint)")
@@ -129,10 +130,12 @@ public struct OAuthClient: Sendable {
         metadata.clientName = clientName
         metadata.grantTypes = ["client_credentials"]
         metadata.tokenEndpointAuthMethod = method
+        // With a client certificate, tokens bound to it (RFC 8705 §3) are useless to anyone who copies them.
+        if boundTokens { metadata.tlsClientCertificateBoundAccessTokens = true }
         metadata.applicationType = "native"
         metadata.scope = scope
         metadata.softwareID = "mcp-bridge"
-        metadata.softwareVersion = BridgeVersion.current
+        metadata.softwareVersion = RemoteMCP.version
         let body = try JSONEncoder().encode(metadata)
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = .POST
@@ -191,7 +194,7 @@ public struct OAuthClient: Sendable {
         } else {
             // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined and base64-encoded.
             let pair = Self.formEncode(credentials.clientID) + ":" + Self.formEncode(credentials.clientSecret ?? "")
-            request.headers.add(name: "Authorization", value: "Basic " + Data(pair.utf8).base64EncodedString())
+            request.headers.add(name: "Authorization", value: "Basic " + Base64.encode(Array(pair.utf8)))
         }
         request.body = .bytes(ByteBuffer(string: form.map { "\($0)=\(Self.formEncode($1))" }.joined(separator: "&")))
         let response = try await self.http.execute(request)
@@ -274,11 +277,4 @@ public struct OAuthClient: Sendable {
         guard let error = try? JSONDecoder().decode(OAuthErrorResponse.self, from: Data(body)) else { return "" }
         return " (\(error.error)\(error.errorDescription.map { ": \($0)" } ?? ""))"
     }
-}
-
-/// The bridge's version, sent as `software_version` and in `User-Agent`.
-public enum BridgeVersion {
-    public static let current = "0.1.0"
-    /// The `User-Agent` of every request the bridge sends.
-    public static let userAgent = "mcp-bridge/\(current)"
 }

@@ -220,10 +220,30 @@ public actor TokenProvider {
         }
     }
 
+    /// Whether `endpoint` is on the MCP server's own origin. The operator's initial access token is for that
+    /// server: discovery that points registration elsewhere does not get it (the registration then fails and
+    /// says the token is needed, instead of handing it to a host the user never named).
+    static func sameOrigin(_ endpoint: String, _ server: URL) -> Bool {
+        guard let url = URL(string: endpoint), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased()
+        else { return false }
+        func port(_ url: URL, _ scheme: String) -> Int? {
+            url.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : nil)
+        }
+        return scheme == server.scheme?.lowercased() && host == server.host?.lowercased()
+            && port(url, scheme) == port(server, scheme)
+    }
+
     private nonisolated func register(_ discovered: Discovered, resource: String) async throws -> StoredCredentials {
         guard let endpoint = discovered.metadata.registrationEndpoint else {
             throw BridgeError.authorization(
                 "the authorization server \(discovered.issuer) has no registration endpoint (no DCR); pre-registered clients are not supported yet"
+            )
+        }
+        let tokenAllowed = Self.sameOrigin(endpoint, self.resource)
+        if self.registrationToken != nil, !tokenAllowed {
+            self.logger.warning(
+                "Not sending the initial access token: the registration endpoint is not on the MCP server's origin",
+                metadata: ["registration_endpoint": "\(endpoint)"]
             )
         }
         let information = try await self.oauth.register(
@@ -231,7 +251,9 @@ public actor TokenProvider {
             clientName: self.clientName,
             scope: discovered.scope,
             authMethods: discovered.metadata.tokenEndpointAuthMethodsSupported,
-            initialAccessToken: self.registrationToken
+            initialAccessToken: tokenAllowed ? self.registrationToken : nil,
+            boundTokens: self.oauth.http.settings.clientCertificate != nil
+                && discovered.metadata.tlsClientCertificateBoundAccessTokens == true
         )
         let credentials = StoredCredentials(
             issuer: discovered.issuer,

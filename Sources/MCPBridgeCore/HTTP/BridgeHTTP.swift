@@ -1,6 +1,7 @@
 public import AsyncHTTPClient
 import Foundation
 public import Logging
+import MCPWire
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -13,6 +14,9 @@ public final class BridgeHTTP: Sendable {
     public let client: HTTPClient
     public let settings: NetworkSettings
     let logger: Logger
+
+    /// The `User-Agent` of every request the bridge sends.
+    public static let userAgent = "mcp-bridge/\(RemoteMCP.version)"
 
     public init(settings: NetworkSettings, logger: Logger) throws(BridgeError) {
         self.settings = settings

@@ -16,19 +16,26 @@ public struct NetworkSettings: Sendable {
     public var connectRetryWindow: TimeAmount
     /// Whether `http://` is allowed to hosts other than loopback.
     public var allowPlainHTTP: Bool
+    /// A TLS client certificate to present to the server and its authorization server (mutual TLS, RFC 8705).
+    public var clientCertificate: ClientCertificateFiles?
+
+    /// The timeout when none is given, in seconds.
+    public static let defaultTimeoutSeconds: Int64 = 120
 
     public init(
         caFile: String? = nil,
         proxy: ProxySettings? = nil,
-        timeout: TimeAmount = .seconds(120),
+        timeout: TimeAmount = .seconds(Self.defaultTimeoutSeconds),
         connectRetryWindow: TimeAmount = .seconds(10),
-        allowPlainHTTP: Bool = false
+        allowPlainHTTP: Bool = false,
+        clientCertificate: ClientCertificateFiles? = nil
     ) {
         self.caFile = caFile
         self.proxy = proxy
         self.timeout = timeout
         self.connectRetryWindow = connectRetryWindow
         self.allowPlainHTTP = allowPlainHTTP
+        self.clientCertificate = clientCertificate
     }
 
     /// Refuses `http://` to anything but loopback unless allowed: tokens and client secrets travel on this
@@ -73,6 +80,17 @@ public struct NetworkSettings: Sendable {
                 tls.additionalTrustRoots = [.certificates(certificates)]
             } catch {
                 throw .configuration("--ca-file \(caFile) is not a PEM certificate file: \(error)")
+            }
+        }
+        if let clientCertificate {
+            do {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(clientCertificate.certificate)
+                    .map { .certificate($0) }
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: clientCertificate.key, format: .pem))
+            } catch {
+                throw .configuration(
+                    "--client-cert \(clientCertificate.certificate) with --client-key \(clientCertificate.key) cannot be used: \(error)"
+                )
             }
         }
         var configuration = HTTPClient.Configuration(
@@ -153,8 +171,19 @@ public struct ProxySettings: Sendable, Hashable {
         if let user = url.user {
             let credentials =
                 "\(user.removingPercentEncoding ?? user):\((url.password ?? "").removingPercentEncoding ?? "")"
-            authorization = Data(credentials.utf8).base64EncodedString()
+            authorization = Base64.encode(Array(credentials.utf8))
         }
         return ProxySettings(host: proxyHost, port: url.port ?? 80, authorization: authorization)
+    }
+}
+
+/// The PEM files of a TLS client certificate and its key (`--client-cert`, `--client-key`).
+public struct ClientCertificateFiles: Sendable, Hashable {
+    public var certificate: String
+    public var key: String
+
+    public init(certificate: String, key: String) {
+        self.certificate = certificate
+        self.key = key
     }
 }

@@ -32,7 +32,7 @@ struct RequestBuilder: Sendable {
     ) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = method
-        request.headers.add(name: "User-Agent", value: BridgeVersion.userAgent)
+        request.headers.add(name: "User-Agent", value: BridgeHTTP.userAgent)
         for header in self.userHeaders { request.headers.add(name: header.name, value: header.value) }
         if let sessionID { request.headers.add(name: MCPHeader.sessionID, value: sessionID) }
         if let protocolVersion { request.headers.add(name: MCPHeader.protocolVersion, value: protocolVersion) }

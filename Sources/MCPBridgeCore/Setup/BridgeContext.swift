@@ -21,6 +21,8 @@ public struct BridgeSettings: Sendable {
 
     /// The message limit when none is given: 64 MiB.
     public static let defaultMaxMessageBytes = 64 << 20
+    /// How long before expiry a token is renewed when nothing else is said, in seconds.
+    public static let defaultRefreshMarginSeconds = 60
 
     public init(
         serverURL: URL,
@@ -29,7 +31,7 @@ public struct BridgeSettings: Sendable {
         network: NetworkSettings = NetworkSettings(),
         clientName: String = BridgeSettings.defaultClientName(),
         scope: String? = nil,
-        refreshMargin: TimeInterval = 60,
+        refreshMargin: TimeInterval = TimeInterval(BridgeSettings.defaultRefreshMarginSeconds),
         credentialDirectory: URL,
         maxMessageBytes: Int = BridgeSettings.defaultMaxMessageBytes,
         registrationToken: InitialAccessToken? = nil

@@ -147,13 +147,24 @@ enum ConfigFileWriter {
             return true
         }
         guard written else { throw .configuration("cannot write \(path): \(Self.reason())") }
-        // Set explicitly: the mode given to open(2) is narrowed by the umask, and an old file's mode may be wider.
-        guard fchmod(fd, existing?.mode ?? 0o600) == 0 else {
-            throw .configuration("cannot set the mode of \(path): \(Self.reason())")
+        // Owner and group before the mode: the new file is 0600 until then, so a 0640 file is never readable by a
+        // group it does not belong to. Only root can give a file away (`sudo mcp-bridge install` must leave the
+        // user's file the user's); anyone may set one of their own groups, and a group they are not in is left as
+        // it comes (the mode is then narrowed to the owner, below).
+        var groupKept = true
+        if let existing {
+            if geteuid() == 0 {
+                guard fchown(fd, existing.owner, existing.group) == 0 else {
+                    throw .configuration("cannot set the owner of \(path): \(Self.reason())")
+                }
+            } else if fchown(fd, uid_t.max, existing.group) != 0 {
+                groupKept = false
+            }
         }
-        // Only root can give a file away; `sudo mcp-bridge install` must leave the user's file the user's.
-        if let existing, geteuid() == 0, fchown(fd, existing.owner, existing.group) != 0 {
-            throw .configuration("cannot set the owner of \(path): \(Self.reason())")
+        // Set explicitly: the mode given to open(2) is narrowed by the umask, and an old file's mode may be wider.
+        let mode = existing.map { groupKept ? $0.mode : $0.mode & 0o700 } ?? 0o600
+        guard fchmod(fd, mode) == 0 else {
+            throw .configuration("cannot set the mode of \(path): \(Self.reason())")
         }
         guard fsync(fd) == 0 else { throw .configuration("cannot write \(path): \(Self.reason())") }
     }

@@ -156,7 +156,7 @@ public struct Doctor: Sendable {
                 "params": [
                     "protocolVersion": .string(MCPProtocolVersion.latestLegacy.rawValue),
                     "capabilities": [:],
-                    "clientInfo": ["name": "mcp-bridge doctor", "version": .string(BridgeVersion.current)],
+                    "clientInfo": ["name": "mcp-bridge doctor", "version": .string(RemoteMCP.version)],
                 ],
             ]
             try await connection.send(try message(initialize))

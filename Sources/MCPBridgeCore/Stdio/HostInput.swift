@@ -12,15 +12,15 @@ public enum HostInputEvent: Sendable {
 
 /// Reads newline-delimited messages from a file descriptor (the host's stdin).
 ///
-/// A blocking `read(2)` loop on a thread of its own: stdin may be a pipe, a file or a terminal, and a dedicated
-/// thread keeps the cooperative pool free however slowly the host writes. Each line is scanned once, so an 8 MiB
-/// message costs one pass, not one per chunk.
+/// A pipe or socket, which is how hosts launch the bridge, is read by the NIO event loop that also runs the relay;
+/// anything else (a file, a terminal) by a blocking `read(2)` loop on a thread of its own, so the cooperative
+/// pool stays free however slowly the host writes. Each line is scanned once, so an 8 MiB message costs one
+/// pass, not one per chunk.
 public enum HostInput {
     /// The lines of `fileDescriptor` until end of file. Lines longer than `maxLineBytes` are reported, not kept.
     ///
-    /// A pipe or socket (how hosts launch the bridge) is read by the NIO event loop that also runs the relay and
-    /// its HTTP connections, so a message goes from stdin to the server without waking another thread. Anything
-    /// else (a file, a terminal) is read by a thread of its own.
+    /// On the event loop that also runs the HTTP connections, a message goes from stdin to the server without
+    /// waking another thread.
     public static func lines(
         fileDescriptor: Int32 = STDIN_FILENO,
         maxLineBytes: Int

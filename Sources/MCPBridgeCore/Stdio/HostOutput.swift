@@ -6,7 +6,7 @@ import NIOConcurrencyHelpers
 /// stdout carries nothing but messages (MCP stdio transport), so every write goes through here. A lock rather
 /// than an actor: a write is a few `write(2)` calls, and the lock keeps two answers from interleaving even when
 /// the host reads slowly.
-public final class HostOutput: Sendable {
+public final class HostOutput: ServerMessageSink {
     private let fileDescriptor: Int32
     /// Held for the whole write; `true` once the host has closed its end.
     private let broken = NIOLockedValueBox(false)
@@ -46,4 +46,7 @@ public final class HostOutput: Sendable {
             }
         }
     }
+
+    /// Writes a server message to the host.
+    public func deliver(_ bytes: [UInt8]) { self.write(bytes) }
 }

@@ -4,8 +4,6 @@ public enum Authorizer: Sendable {
     case oauth(TokenProvider)
     /// Headers the user configured (`--header`), sent as they are; a 401 is reported, not answered.
     case staticHeaders
-    /// No authorization at all.
-    case none
 
     var provider: TokenProvider? {
         if case .oauth(let provider) = self { return provider }

@@ -39,26 +39,3 @@ public struct HostMessage: Sendable {
         self.params?["_meta"]?[MCPMetaKey.protocolVersion]?.stringValue
     }
 }
-
-/// Where server messages go: the host, or (for requests the bridge makes itself) nowhere.
-public protocol ServerMessageSink: Sendable {
-    func deliver(_ bytes: [UInt8])
-}
-
-extension HostOutput: ServerMessageSink {
-    public func deliver(_ bytes: [UInt8]) { self.write(bytes) }
-}
-
-/// Discards what it is given: the answers to requests the bridge replays on its own behalf.
-struct DiscardingSink: ServerMessageSink {
-    func deliver(_ bytes: [UInt8]) {}
-}
-
-/// A connection to the remote MCP server, whatever the transport.
-public protocol ServerConnection: Sendable {
-    /// Sends one host message. For a request, returns once the server's answer has been delivered to the host
-    /// (messages the server sends before it are delivered as they arrive); throws when no answer will come.
-    func send(_ message: HostMessage) async throws
-    /// Ends the server session, if there is one (HTTP DELETE), and stops background streams.
-    func close() async
-}

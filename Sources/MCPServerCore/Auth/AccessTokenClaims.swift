@@ -11,6 +11,8 @@ struct AccessTokenClaims: JWTPayload, Equatable {
     /// Never set in tokens this server issues; honoured when present (RFC 7519 §4.1.5).
     var notBefore: NotBeforeClaim? = nil
     var id: IDClaim
+    /// RFC 8705 §3.1: the certificate the token is bound to.
+    var confirmation: Confirmation? = nil
     var clientID: String
     var scope: String
 
@@ -22,8 +24,18 @@ struct AccessTokenClaims: JWTPayload, Equatable {
         case issuedAt = "iat"
         case notBefore = "nbf"
         case id = "jti"
+        case confirmation = "cnf"
         case clientID = "client_id"
         case scope
+    }
+
+    /// RFC 7800 `cnf` with RFC 8705's `x5t#S256`.
+    struct Confirmation: Codable, Equatable {
+        var certificateThumbprint: String
+
+        enum CodingKeys: String, CodingKey {
+            case certificateThumbprint = "x5t#S256"
+        }
     }
 
     /// Nothing here: expiry, issuer, audience and the rest are checked once, by ``TokenVerifier``, against

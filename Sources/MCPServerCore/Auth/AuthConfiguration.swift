@@ -30,6 +30,9 @@ public struct AuthConfiguration: Sendable {
     /// How long a verified token is trusted without asking the store whether its client still exists.
     /// Deletions through this server take effect at once; through another process within this interval.
     public var clientRecheckInterval: Duration
+    /// The CA that issues `tls_client_auth` certificates; set when the server asks for client certificates
+    /// (`--client-ca`), which also offers `self_signed_tls_client_auth` and certificate-bound tokens (RFC 8705).
+    public var clientCertificateAuthority: ClientCertificateAuthority?
 
     public init(
         enabled: Bool = true,
@@ -39,7 +42,8 @@ public struct AuthConfiguration: Sendable {
         registrationsPerMinutePerIP: Int = 30,
         tokenFailuresPerMinutePerIP: Int = 120,
         tokenRequestsPerMinutePerClient: Int = 60,
-        clientRecheckInterval: Duration = .seconds(5)
+        clientRecheckInterval: Duration = .seconds(5),
+        clientCertificateAuthority: ClientCertificateAuthority? = nil
     ) {
         self.enabled = enabled
         self.registration = registration
@@ -49,8 +53,12 @@ public struct AuthConfiguration: Sendable {
         self.tokenFailuresPerMinutePerIP = tokenFailuresPerMinutePerIP
         self.tokenRequestsPerMinutePerClient = tokenRequestsPerMinutePerClient
         self.clientRecheckInterval = clientRecheckInterval
+        self.clientCertificateAuthority = clientCertificateAuthority
     }
 
+    /// Whether the certificate methods and certificate-bound tokens of RFC 8705 are offered.
+    public var mutualTLS: Bool { self.clientCertificateAuthority != nil }
+
     /// `tokenLifetime` in whole seconds.
-    var tokenLifetimeSeconds: Int { Int(self.tokenLifetime.components.seconds) }
+    public var tokenLifetimeSeconds: Int { Int(self.tokenLifetime.components.seconds) }
 }

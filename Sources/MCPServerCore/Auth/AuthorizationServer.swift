@@ -1,6 +1,5 @@
 import Foundation
 import JWTKit
-import Logging
 public import MCPWire
 
 /// Everything the OAuth endpoints and the `/mcp` guard share: configuration, keys and the store. The URLs it
@@ -22,14 +21,16 @@ public struct AuthorizationServer: Sendable {
             tokenLifetime: configuration.tokenLifetime,
             clientRecheckInterval: configuration.clientRecheckInterval
         )
-        self.registry = ClientRegistry(store: store)
+        self.registry = ClientRegistry(store: store, mutualTLS: configuration.mutualTLS)
     }
 
     /// Issues an access token for `client` (already authenticated) with `scope`, for the resource in `urls`.
+    /// - Parameter certificateThumbprint: binds the token to this client certificate (RFC 8705 §3, `cnf`).
     func issueToken(
         for client: StoredClient,
         scope: String,
         urls: ServerURLs,
+        certificateThumbprint: String? = nil,
         now: Date = Date()
     ) async throws -> TokenResponse {
         // Whole seconds: NumericDate may be fractional, but some verifiers expect integers.
@@ -42,6 +43,7 @@ public struct AuthorizationServer: Sendable {
             expiration: .init(value: now.addingTimeInterval(TimeInterval(lifetime))),
             issuedAt: .init(value: now),
             id: .init(value: SecretToken.generate(byteCount: 16)),
+            confirmation: certificateThumbprint.map { AccessTokenClaims.Confirmation(certificateThumbprint: $0) },
             clientID: client.id,
             scope: scope
         )
@@ -94,27 +96,9 @@ public struct AuthorizationServer: Sendable {
             scopesSupported: OAuthScope.all,
             responseTypesSupported: [],
             grantTypesSupported: ["client_credentials"],
-            tokenEndpointAuthMethodsSupported: ["client_secret_basic", "client_secret_post"]
+            tokenEndpointAuthMethodsSupported: ClientAuthMethod.offered(mutualTLS: self.configuration.mutualTLS)
+                .map(\.rawValue),
+            tlsClientCertificateBoundAccessTokens: self.configuration.mutualTLS ? true : nil
         )
-    }
-}
-
-/// Audit lines: one per security-relevant event, with who, from where, and the outcome. Never a secret.
-enum AuditLog {
-    static func record(
-        _ event: String,
-        outcome: String,
-        clientID: String?,
-        sourceIP: String?,
-        detail: String? = nil,
-        logger: Logger
-    ) {
-        var metadata: Logger.Metadata = [
-            "audit": "true", "event": .string(event), "outcome": .string(outcome),
-            "source_ip": .string(sourceIP ?? "unknown"),
-        ]
-        if let clientID { metadata["client_id"] = .string(clientID) }
-        if let detail { metadata["detail"] = .string(detail) }
-        logger.notice("Audit", metadata: metadata)
     }
 }

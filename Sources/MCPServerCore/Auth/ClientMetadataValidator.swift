@@ -8,15 +8,15 @@ import MCPWire
 /// client may send them. Unknown members are ignored, as RFC 7591 §2 requires.
 enum ClientMetadataValidator {
     static let supportedGrantTypes: Set<String> = ["client_credentials"]
-    static let supportedAuthMethods: Set<String> = ["client_secret_basic", "client_secret_post"]
     /// RFC 7591 §2: the method when a client names none.
-    static let defaultAuthMethod = "client_secret_basic"
+    static let defaultAuthMethod = ClientAuthMethod.default.rawValue
     static let maxTextLength = 200
     static let maxURILength = 2000
     static let maxListLength = 10
 
     /// The metadata to register, from a JSON body.
-    static func validate(_ json: JSONValue) throws(OAuthHTTPError) -> ClientMetadata {
+    /// - Parameter mutualTLS: whether the certificate methods of RFC 8705 are offered.
+    static func validate(_ json: JSONValue, mutualTLS: Bool) throws(OAuthHTTPError) -> ClientMetadata {
         guard case .object(let members) = json else {
             throw .invalidClientMetadata("the body must be a JSON object")
         }
@@ -44,13 +44,36 @@ enum ClientMetadataValidator {
         }
         metadata.responseTypes = responseTypes
 
-        let method = try Self.string(members, "token_endpoint_auth_method", maxLength: 100) ?? Self.defaultAuthMethod
-        guard Self.supportedAuthMethods.contains(method) else {
+        let methodText =
+            try Self.string(members, "token_endpoint_auth_method", maxLength: 100) ?? Self.defaultAuthMethod
+        let offered = ClientAuthMethod.offered(mutualTLS: mutualTLS)
+        guard let method = ClientAuthMethod(rawValue: methodText), offered.contains(method) else {
             throw .invalidClientMetadata(
-                "unsupported token_endpoint_auth_method '\(method)'; use client_secret_basic or client_secret_post"
+                "unsupported token_endpoint_auth_method '\(methodText)'; use one of "
+                    + offered.map(\.rawValue).joined(separator: ", ")
             )
         }
-        metadata.tokenEndpointAuthMethod = method
+        switch method {
+        case .tlsClientAuth:
+            guard let dn = try Self.string(members, "tls_client_auth_subject_dn", maxLength: 1000), !dn.isEmpty else {
+                throw .invalidClientMetadata("tls_client_auth needs tls_client_auth_subject_dn")
+            }
+            metadata.tlsClientAuthSubjectDN = dn
+        case .selfSignedTLSClientAuth:
+            guard let jwks = members["jwks"] else {
+                throw .invalidClientMetadata("self_signed_tls_client_auth needs jwks with the client's certificates")
+            }
+            _ = try RegisteredCertificates.thumbprints(in: jwks)
+            metadata.jwks = jwks
+        case .clientSecretBasic, .clientSecretPost:
+            break
+        }
+        switch members["tls_client_certificate_bound_access_tokens"] {
+        case nil, .null: break
+        case .bool(let bound): metadata.tlsClientCertificateBoundAccessTokens = bound
+        default: throw .invalidClientMetadata("tls_client_certificate_bound_access_tokens must be true or false")
+        }
+        metadata.tokenEndpointAuthMethod = method.rawValue
 
         if let scope = try Self.string(members, "scope", maxLength: 1000) {
             let scopes = OAuthScope.parse(scope)

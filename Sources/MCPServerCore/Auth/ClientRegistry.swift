@@ -5,16 +5,21 @@ public import MCPWire
 /// the operator CLI alike. Secrets are returned once, at creation, and stored only as hashes.
 public struct ClientRegistry: Sendable {
     let store: any ServerStore
+    /// Whether the certificate methods of RFC 8705 are offered (the server asks for client certificates).
+    let mutualTLS: Bool
 
-    public init(store: any ServerStore) {
+    /// - Parameter mutualTLS: whether clients may register the certificate methods of RFC 8705; the operator CLI
+    ///   passes `true` (the operator knows what the server offers).
+    public init(store: any ServerStore, mutualTLS: Bool = false) {
         self.store = store
+        self.mutualTLS = mutualTLS
     }
 
     /// Validates metadata (JSON, as received) and registers a new client.
     /// - Parameter urls: where the client's `registration_client_uri` lives.
     /// - Returns: the full client information response, with the secret and registration access token.
     public func register(_ json: JSONValue, urls: ServerURLs, now: Date = Date()) async throws -> ClientInformation {
-        let metadata = try ClientMetadataValidator.validate(json)
+        let metadata = try ClientMetadataValidator.validate(json, mutualTLS: self.mutualTLS)
         return try await self.register(metadata, urls: urls, now: now)
     }
 
@@ -38,10 +43,12 @@ public struct ClientRegistry: Sendable {
             } catch let error as ServerStoreError where error == .duplicate {
                 continue
             }
+            // A client that proves itself with its certificate gets no secret: it could not use one.
+            let usesCertificate = ClientAuthMethod(rawValue: metadata.tokenEndpointAuthMethod ?? "")?.usesCertificate
             return self.information(
                 client,
                 metadata: metadata,
-                secret: secret,
+                secret: usesCertificate == true ? nil : secret,
                 registrationToken: registrationToken,
                 urls: urls
             )
@@ -117,7 +124,7 @@ public struct ClientRegistry: Sendable {
                 )
             }
         }
-        var metadata = try ClientMetadataValidator.validate(json)
+        var metadata = try ClientMetadataValidator.validate(json, mutualTLS: self.mutualTLS)
         let granted = try Self.metadata(of: client)
         func given(_ key: String) -> Bool { members[key] != nil && members[key] != .null }
         if !given("scope") {
@@ -145,6 +152,26 @@ public struct ClientRegistry: Sendable {
             throw OAuthHTTPError.invalidClientMetadata("token_endpoint_auth_method is fixed at \(method)")
         }
         metadata.tokenEndpointAuthMethod = method
+        // The operator's CA vouches for this subject; a client cannot move itself to another one.
+        if given("tls_client_auth_subject_dn"), metadata.tlsClientAuthSubjectDN != granted.tlsClientAuthSubjectDN {
+            throw OAuthHTTPError.invalidClientMetadata("tls_client_auth_subject_dn is fixed")
+        }
+        metadata.tlsClientAuthSubjectDN = granted.tlsClientAuthSubjectDN
+        // The registered certificates are the client's identity: whoever holds only the registration access token
+        // (a stolen credentials file) must not swap in their own.
+        if given("jwks"), metadata.jwks != granted.jwks {
+            throw OAuthHTTPError.invalidClientMetadata("jwks is fixed; register a new client for other certificates")
+        }
+        metadata.jwks = granted.jwks
+        // Bound tokens protect against stolen credentials; an update cannot turn that off.
+        if granted.tlsClientCertificateBoundAccessTokens == true {
+            guard metadata.tlsClientCertificateBoundAccessTokens != false else {
+                throw OAuthHTTPError.invalidClientMetadata(
+                    "tls_client_certificate_bound_access_tokens cannot be turned off"
+                )
+            }
+            metadata.tlsClientCertificateBoundAccessTokens = true
+        }
         var updated = client
         updated.metadata = try JSONValue(encoding: metadata)
         updated.updatedAt = now

@@ -4,10 +4,13 @@ import MCPWire
 public struct MCPAuthorization: Sendable, Hashable {
     public var clientID: String
     public var scopes: Set<String>
+    /// The `x5t#S256` of the client certificate the token is bound to (RFC 8705); requests must present it.
+    public var certificateThumbprint: String?
 
-    public init(clientID: String, scopes: Set<String>) {
+    public init(clientID: String, scopes: Set<String>, certificateThumbprint: String? = nil) {
         self.clientID = clientID
         self.scopes = scopes
+        self.certificateThumbprint = certificateThumbprint
     }
 
     /// `true` when the granted scopes cover `scope`; `mcp:tools` implies `mcp:read` (scope hierarchy).

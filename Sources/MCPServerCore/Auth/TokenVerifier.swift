@@ -160,6 +160,11 @@ public final class TokenVerifier: Sendable {
         }
         guard claims.subject.value == claims.clientID else { throw Rejection(reason: "malformed token") }
         let scopes = Set(OAuthScope.parse(claims.scope))
-        return (MCPAuthorization(clientID: claims.clientID, scopes: scopes), claims.expiration.value)
+        let authorization = MCPAuthorization(
+            clientID: claims.clientID,
+            scopes: scopes,
+            certificateThumbprint: claims.confirmation?.certificateThumbprint
+        )
+        return (authorization, claims.expiration.value)
     }
 }

@@ -24,10 +24,20 @@ public struct OriginGuardMiddleware<Context: MCPRequestContext>: RouterMiddlewar
         else {
             context.logger.notice(
                 "Refused MCP request from a foreign origin",
-                metadata: ["http.origin": "\(request.headers[.origin] ?? "")"]
+                // Capped and stripped of control characters: it is the caller's text, and text logs do not escape.
+                metadata: [
+                    "http.origin": "\(Self.loggable(request.headers[.origin] ?? ""))"
+                ]
             )
             return MCPController.error(.forbidden, .invalidRequest("origin not allowed"))
         }
         return try await next(request, context)
+    }
+
+    /// At most 200 characters of `text`, without control characters.
+    static func loggable(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.lazy.filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(200))
+        return String(scalars)
     }
 }

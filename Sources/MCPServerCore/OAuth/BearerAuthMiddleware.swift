@@ -37,7 +37,17 @@ public struct BearerAuthMiddleware<Context: MCPRequestContext>: RouterMiddleware
         var context = context
         do {
             guard !token.isEmpty else { throw TokenVerifier.Rejection(reason: "use the Bearer scheme") }
-            context.authorization = try await self.server.verifier.verify(token, urls: context.urls)
+            let authorization = try await self.server.verifier.verify(token, urls: context.urls)
+            // RFC 8705 §3: a bound token is only good over a connection with the certificate it is bound to.
+            if let bound = authorization.certificateThumbprint {
+                guard let der = await context.clientCertificateDER(), ClientCertificate.thumbprint(der: der) == bound
+                else {
+                    throw TokenVerifier.Rejection(
+                        reason: "the token is bound to a client certificate this request did not present"
+                    )
+                }
+            }
+            context.authorization = authorization
         } catch let rejection as TokenVerifier.Rejection {
             AuditLog.record(
                 "token.rejected",

@@ -17,11 +17,12 @@ public struct TokenController: Sendable {
         group.post(use: self.token)
     }
 
-    /// Client credentials from one of the two methods.
+    /// Client credentials: a secret by one of the two secret methods, or only the id when the client proves
+    /// itself with its TLS certificate (RFC 8705).
     private struct Credentials {
         let id: String
-        let secret: String
-        let method: String
+        let secret: String?
+        let method: ClientAuthMethod
     }
 
     @Sendable func token(_ request: Request, context: some MCPRequestContext) async throws -> Response {
@@ -49,8 +50,10 @@ public struct TokenController: Sendable {
                 }
             }
             let credentials = try Self.credentials(request.headers, form)
-            clientID = credentials.id
-            let client = try await self.authenticate(credentials)
+            // Logged only when it could be an id: anything else is attacker-sized text for the audit log.
+            clientID = ClientRegistry.isWellFormed(id: credentials.id) ? credentials.id : "malformed"
+            let certificate = await context.clientCertificateDER()
+            let client = try await self.authenticate(credentials, certificate: certificate)
             try await self.server.enforceRateLimit(
                 RateLimitKey.token(client: client.id),
                 perMinute: self.server.configuration.tokenRequestsPerMinutePerClient
@@ -88,7 +91,8 @@ public struct TokenController: Sendable {
             let response = try await self.server.issueToken(
                 for: client,
                 scope: scopes.joined(separator: " "),
-                urls: context.urls
+                urls: context.urls,
+                certificateThumbprint: try Self.binding(credentials, metadata: metadata, certificate: certificate)
             )
             AuditLog.record(
                 "token.issued",
@@ -139,27 +143,83 @@ public struct TokenController: Sendable {
             if let bodyID = form["client_id"], bodyID != id {
                 throw OAuthHTTPError.invalidRequest("client_id in the body differs from the Basic credentials")
             }
-            return Credentials(id: id, secret: secret, method: "client_secret_basic")
+            return Credentials(id: id, secret: secret, method: .clientSecretBasic)
         }
-        guard let id = form["client_id"], let secret = form["client_secret"] else {
+        guard let id = form["client_id"] else {
             throw Self.invalidClient(
                 basic: false,
-                "client authentication is required (client_secret_basic or client_secret_post)"
+                "client authentication is required (client_secret_basic, client_secret_post or a TLS client certificate)"
             )
         }
-        return Credentials(id: id, secret: secret, method: "client_secret_post")
+        guard let secret = form["client_secret"] else {
+            // Only an id: the client must prove itself with its certificate; which method its registration says.
+            return Credentials(id: id, secret: nil, method: .tlsClientAuth)
+        }
+        return Credentials(id: id, secret: secret, method: .clientSecretPost)
     }
 
-    private func authenticate(_ credentials: Credentials) async throws -> StoredClient {
-        let basic = credentials.method == "client_secret_basic"
-        guard let client = try await self.server.registry.authenticate(id: credentials.id, secret: credentials.secret)
-        else {
+    /// The certificate a token is bound to: always the one a certificate-authenticated client used, and the
+    /// presented one for clients that registered `tls_client_certificate_bound_access_tokens`.
+    private static func binding(
+        _ credentials: Credentials,
+        metadata: ClientMetadata,
+        certificate: [UInt8]?
+    ) throws -> String? {
+        if credentials.method.usesCertificate || metadata.tlsClientCertificateBoundAccessTokens == true {
+            guard let certificate else {
+                throw OAuthHTTPError.invalidRequest(
+                    "this client's tokens are bound to its TLS client certificate; connect with it"
+                )
+            }
+            return ClientCertificate.thumbprint(der: certificate)
+        }
+        return nil
+    }
+
+    private func authenticate(_ credentials: Credentials, certificate: [UInt8]?) async throws -> StoredClient {
+        let basic = credentials.method == .clientSecretBasic
+        guard let secret = credentials.secret else {
+            return try await self.authenticateByCertificate(id: credentials.id, certificate: certificate)
+        }
+        guard let client = try await self.server.registry.authenticate(id: credentials.id, secret: secret) else {
             throw Self.invalidClient(basic: basic, "unknown client or wrong secret")
         }
         let registered =
             try ClientRegistry.metadata(of: client).tokenEndpointAuthMethod ?? ClientMetadataValidator.defaultAuthMethod
-        guard registered == credentials.method else {
+        guard registered == credentials.method.rawValue else {
             throw Self.invalidClient(basic: basic, "this client is registered for \(registered)")
+        }
+        return client
+    }
+
+    /// RFC 8705 §2: `tls_client_auth` (a certificate from the client CA with the registered subject DN) or
+    /// `self_signed_tls_client_auth` (one of the registered certificates).
+    private func authenticateByCertificate(id: String, certificate: [UInt8]?) async throws -> StoredClient {
+        let refused = Self.invalidClient(basic: false, "unknown client, or no matching TLS client certificate")
+        guard let authority = self.server.configuration.clientCertificateAuthority,
+            ClientRegistry.isWellFormed(id: id), let client = try await self.server.store.client(id: id)
+        else { throw refused }
+        let metadata = try ClientRegistry.metadata(of: client)
+        // The same refusal whatever is wrong, so an id-only request learns nothing about the client.
+        guard let method = ClientAuthMethod(rawValue: metadata.tokenEndpointAuthMethod ?? ""), method.usesCertificate,
+            let certificate
+        else { throw refused }
+        switch method {
+        case .tlsClientAuth:
+            // Cheap checks first; the chain (one signature check against the CA) last.
+            guard let subject = metadata.tlsClientAuthSubjectDN, let presented = ClientCertificate(der: certificate),
+                presented.allowsClientAuthentication, ClientCertificate.sameDN(presented.subjectDN, subject),
+                await authority.issued(presented)
+            else { throw refused }
+        case .selfSignedTLSClientAuth:
+            // Equal to a registered certificate (checked to be self-signed at registration): a hash, no parsing.
+            guard let jwks = metadata.jwks,
+                RegisteredCertificates.registeredThumbprints(in: jwks).contains(
+                    ClientCertificate.thumbprint(der: certificate)
+                )
+            else { throw refused }
+        case .clientSecretBasic, .clientSecretPost:
+            throw refused
         }
         return client
     }

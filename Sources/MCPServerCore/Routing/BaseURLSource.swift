@@ -4,9 +4,9 @@ public import Foundation
 public enum BaseURLSource: Sendable, Hashable {
     /// Configured (`--public-url`): the same for every request.
     case fixed(URL)
-    /// The socket host without a public URL: `http://HOST:PORT`, with the configured host name and the port the
+    /// The socket host without a public URL: `SCHEME://HOST:PORT`, with the configured host name and the port the
     /// request arrived on (so `--port 0` names the port the kernel chose).
-    case boundAddress(host: String)
+    case boundAddress(scheme: String = "http", host: String)
     /// The host's request context already carries it (Lambda: from each event's domain and stage).
     case requestContext
 
@@ -20,10 +20,10 @@ public enum BaseURLSource: Sendable, Hashable {
     public func urls(boundPort port: Int?) -> ServerURLs? {
         switch self {
         case .fixed(let url): return ServerURLs(base: url)
-        case .boundAddress(let host):
+        case .boundAddress(let scheme, let host):
             guard let port else { return nil }
             let name = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-            return ServerURLs(base: "http://\(name):\(port)")
+            return ServerURLs(base: "\(scheme)://\(name):\(port)")
         case .requestContext: return nil
         }
     }

@@ -1,5 +1,6 @@
 public import Hummingbird
 public import NIOCore
+import NIOSSL
 
 /// What every route needs from a request context, whichever host runs the router.
 ///
@@ -18,6 +19,9 @@ public protocol MCPRequestContext: RequestContext {
     var urls: ServerURLs { get set }
     /// What the verified bearer token allows; set by ``BearerAuthMiddleware``, `nil` with `--auth none`.
     var authorization: MCPAuthorization? { get set }
+    /// The DER of the TLS client certificate the caller presented (RFC 8705), or `nil`. Asked for only where it
+    /// matters (`/token`, certificate-bound tokens), so other requests never pay for it.
+    func clientCertificateDER() async -> [UInt8]?
 }
 
 /// Request context of the local HTTP server.
@@ -28,9 +32,12 @@ public struct LocalRequestContext: MCPRequestContext, RemoteAddressRequestContex
     public var clientIPAddress: String?
     public var urls: ServerURLs
     public var authorization: MCPAuthorization?
+    /// The connection, for its TLS client certificate.
+    private let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.channel = source.channel
         self.remoteAddress = source.channel.remoteAddress
         let local = source.channel.localAddress
         self.localPort = local?.port
@@ -43,4 +50,10 @@ public struct LocalRequestContext: MCPRequestContext, RemoteAddressRequestContex
     }
 
     public var peerIPAddress: String? { self.remoteAddress?.ipAddress }
+
+    public func clientCertificateDER() async -> [UInt8]? {
+        // No TLS handler (plain HTTP) fails the lookup: no certificate.
+        guard let certificate = try? await self.channel.nioSSL_peerCertificate().get() else { return nil }
+        return try? certificate.toDERBytes()
+    }
 }

@@ -1,6 +1,6 @@
 public import Foundation
 
-/// A ``ServerStore`` kept in memory: for tests, and for `--database :memory:` runs that keep nothing.
+/// A ``ServerStore`` kept in memory, for tests. (`--database :memory:` is SQLite's own in-memory database.)
 public actor InMemoryServerStore: ServerStore {
     private var clients: [String: StoredClient] = [:]
     private var keys: [String: StoredSigningKey] = [:]

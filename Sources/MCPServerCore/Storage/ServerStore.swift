@@ -4,9 +4,10 @@ public import ServiceLifecycle
 /// Everything the server keeps between requests: registered OAuth clients, JWT signing keys and
 /// rate-limit counters.
 ///
-/// The server reaches storage only through this protocol. Backends: ``InMemoryServerStore`` (tests, and
-/// `--database :memory:`), `SQLiteServerStore` (the embedded default), DynamoDB later. Every backend must
-/// pass the same contract test suite. A store is a `Service`: the application shuts it down after the
+/// The server reaches storage only through this protocol. Backends: ``InMemoryServerStore`` (tests),
+/// `SQLiteServerStore` (the embedded default; `--database :memory:` keeps it in memory) and
+/// `DynamoDBServerStore` (`--store dynamodb`, the default on Lambda). Every backend must pass the same contract
+/// test suite. A store is a `Service`: the application shuts it down after the
 /// HTTP server has stopped, so no request is left without its database.
 public protocol ServerStore: Service, CustomStringConvertible {
     /// Saves a new client.

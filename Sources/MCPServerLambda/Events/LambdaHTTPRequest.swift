@@ -35,6 +35,9 @@ public struct LambdaHTTPRequest: Sendable {
     /// The base URL the caller used (scheme, domain and, when it is visible in the URL, the stage), derived
     /// from the event's request context, which API Gateway fills in and callers cannot forge.
     public var publicBaseURL: String?
+    /// The client certificate API Gateway verified on a mutual-TLS custom domain (PEM), from the request context
+    /// (`authentication.clientCert` in payload 2.0, `identity.clientCert` in 1.0), which callers cannot forge.
+    public var clientCertificatePEM: String?
 
     /// Decodes an API Gateway or Function URL event.
     /// - Throws: ``LambdaFunctionError`` of type `Runtime.InvalidEvent` for anything else.
@@ -56,6 +59,9 @@ public struct LambdaHTTPRequest: Sendable {
                 "not an API Gateway or Function URL event (no requestContext.http and no httpMethod)"
             )
         }
+        self.clientCertificatePEM =
+            (context["authentication"]?["clientCert"] ?? context["identity"]?["clientCert"])?["clientCertPem"]?
+            .stringValue
     }
 
     private init(version2 json: JSONValue, context: JSONValue) throws(LambdaFunctionError) {

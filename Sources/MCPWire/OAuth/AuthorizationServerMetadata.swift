@@ -10,6 +10,8 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Hashable {
     public var grantTypesSupported: [String]?
     public var tokenEndpointAuthMethodsSupported: [String]?
     public var serviceDocumentation: String?
+    /// RFC 8705 §3.3: the server binds access tokens to the client's TLS certificate.
+    public var tlsClientCertificateBoundAccessTokens: Bool?
 
     public init(
         issuer: String,
@@ -21,7 +23,8 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Hashable {
         responseTypesSupported: [String],
         grantTypesSupported: [String]?,
         tokenEndpointAuthMethodsSupported: [String]?,
-        serviceDocumentation: String? = nil
+        serviceDocumentation: String? = nil,
+        tlsClientCertificateBoundAccessTokens: Bool? = nil
     ) {
         self.issuer = issuer
         self.authorizationEndpoint = authorizationEndpoint
@@ -33,6 +36,7 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Hashable {
         self.grantTypesSupported = grantTypesSupported
         self.tokenEndpointAuthMethodsSupported = tokenEndpointAuthMethodsSupported
         self.serviceDocumentation = serviceDocumentation
+        self.tlsClientCertificateBoundAccessTokens = tlsClientCertificateBoundAccessTokens
     }
 
     enum CodingKeys: String, CodingKey {
@@ -46,6 +50,7 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Hashable {
         case grantTypesSupported = "grant_types_supported"
         case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
         case serviceDocumentation = "service_documentation"
+        case tlsClientCertificateBoundAccessTokens = "tls_client_certificate_bound_access_tokens"
     }
 
     /// Decodes leniently where other servers differ: `response_types_supported` is required by RFC 8414, but an
@@ -66,5 +71,9 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Hashable {
             forKey: .tokenEndpointAuthMethodsSupported
         )
         self.serviceDocumentation = try container.decodeIfPresent(String.self, forKey: .serviceDocumentation)
+        self.tlsClientCertificateBoundAccessTokens = try container.decodeIfPresent(
+            Bool.self,
+            forKey: .tlsClientCertificateBoundAccessTokens
+        )
     }
 }

@@ -15,6 +15,12 @@ public struct ClientMetadata: Codable, Sendable, Hashable {
     public var softwareVersion: String?
     /// OIDC DCR / MCP 2026-07-28: `native` or `web`.
     public var applicationType: String?
+    /// RFC 8705 §2.1.2: the subject DN the client's certificate must have, for `tls_client_auth`.
+    public var tlsClientAuthSubjectDN: String?
+    /// RFC 7591 `jwks`: for `self_signed_tls_client_auth`, the client's certificates (`x5c`).
+    public var jwks: JSONValue?
+    /// RFC 8705 §3.4: the client wants its access tokens bound to its TLS certificate.
+    public var tlsClientCertificateBoundAccessTokens: Bool?
 
     public init(
         redirectURIs: [String]? = nil,
@@ -30,7 +36,10 @@ public struct ClientMetadata: Codable, Sendable, Hashable {
         policyURI: String? = nil,
         softwareID: String? = nil,
         softwareVersion: String? = nil,
-        applicationType: String? = nil
+        applicationType: String? = nil,
+        tlsClientAuthSubjectDN: String? = nil,
+        jwks: JSONValue? = nil,
+        tlsClientCertificateBoundAccessTokens: Bool? = nil
     ) {
         self.redirectURIs = redirectURIs
         self.tokenEndpointAuthMethod = tokenEndpointAuthMethod
@@ -46,6 +55,9 @@ public struct ClientMetadata: Codable, Sendable, Hashable {
         self.softwareID = softwareID
         self.softwareVersion = softwareVersion
         self.applicationType = applicationType
+        self.tlsClientAuthSubjectDN = tlsClientAuthSubjectDN
+        self.jwks = jwks
+        self.tlsClientCertificateBoundAccessTokens = tlsClientCertificateBoundAccessTokens
     }
 
     enum CodingKeys: String, CodingKey {
@@ -63,5 +75,8 @@ public struct ClientMetadata: Codable, Sendable, Hashable {
         case softwareID = "software_id"
         case softwareVersion = "software_version"
         case applicationType = "application_type"
+        case tlsClientAuthSubjectDN = "tls_client_auth_subject_dn"
+        case jwks
+        case tlsClientCertificateBoundAccessTokens = "tls_client_certificate_bound_access_tokens"
     }
 }

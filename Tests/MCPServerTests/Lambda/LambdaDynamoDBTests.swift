@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MCPServerAWS
 import MCPServerDynamoDB
 import MCPWire
 import RemoteMCPTestSupport
@@ -40,7 +41,7 @@ struct LambdaDynamoDBTests {
         )
         let created = try await secrets.call(
             "CreateSecret",
-            ["Name": .string(secretName), "SecretString": .string(LambdaHostTests.keySeed)]
+            ["Name": .string(secretName), "SecretString": .string(LambdaProcess.keySeed)]
         )
         let arn = try #require(created["ARN"]?.stringValue)
         // As the template deploys it: registration needs the operator's token, kept in a secret of its own.
@@ -93,7 +94,7 @@ struct LambdaDynamoDBTests {
         for instance in [instanceA, instanceB] {
             #expect(instance.logs.lines.contains { $0.contains("reading the signing-key secret") })
             #expect(instance.logs.lines.contains { $0.contains("reading the registration-token secret") })
-            #expect(!instance.logs.lines.contains { $0.contains(LambdaHostTests.keySeed) })
+            #expect(!instance.logs.lines.contains { $0.contains(LambdaProcess.keySeed) })
             #expect(!instance.logs.lines.contains { $0.contains(registrationToken) })
         }
         try await DynamoDBServerStore.deleteTable(table, client: dynamo)

@@ -4,6 +4,14 @@ import RemoteMCPTestSupport
 /// `mcp-server` (or a packaged `bootstrap`) started the way Lambda starts it: no arguments,
 /// `AWS_LAMBDA_RUNTIME_API` pointing at a ``LocalLambdaRuntimeAPI``, and the function's environment.
 final class LambdaProcess: Sendable {
+    /// A random string of 32+ characters: the form CloudFormation's GenerateSecretString produces.
+    static let keySeed = "k3yS33dFromSecretsManager0123456789abcdefXYZ"
+
+    /// An in-memory SQLite store and a signing key from the environment.
+    static let sqliteEnvironment = [
+        "MCP_SERVER_STORE": "sqlite", "MCP_SERVER_DATABASE": ":memory:", "MCP_SERVER_SIGNING_KEY": keySeed,
+    ]
+
     let process: Process
     /// stderr: the JSON log lines.
     let logs = LineCollector()
@@ -75,9 +83,9 @@ enum LambdaEvents {
     static let apiBase = "https://\(apiDomain)/prod"
 
     static func fixture(_ name: String) throws -> [String: Any] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-            "Fixtures/\(name).json"
-        )
+        // Kept with the in-process Lambda tests, which use them most.
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../MCPServerLambdaTests/Fixtures/\(name).json").standardizedFileURL
         return try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
     }
 

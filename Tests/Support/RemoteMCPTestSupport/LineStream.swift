@@ -10,14 +10,16 @@ public enum LineStream {
         let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
         let thread = Thread {
             var pending: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 64 << 10)
             while true {
-                // `availableData` returns as soon as anything is there (`read(upToCount:)` waits for the
-                // full count on Linux) and an empty value at end of file.
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
+                // read(2) returns as soon as anything is there, 0 at end of file. Not `availableData`: it stops
+                // the process when a signal interrupts the read (EINTR), which is simply retried here.
+                let count = chunk.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { break }
                 // Only the new bytes are searched, so a line of megabytes costs one pass.
                 var searchFrom = pending.count
-                pending.append(contentsOf: chunk)
+                pending.append(contentsOf: chunk[..<count])
                 var lineStart = 0
                 while let newline = pending[searchFrom...].firstIndex(of: UInt8(ascii: "\n")) {
                     continuation.yield(String(decoding: pending[lineStart..<newline], as: UTF8.self))

@@ -1,5 +1,6 @@
 // Inserts clients into the SQLite store at argv[1] forever, printing each id after its insert returned.
-// StoreContractTests kills it with SIGKILL and checks that the file is intact and every printed id is there.
+// SQLiteServerStoreTests (MCPServerSQLiteTests) kills it with SIGKILL and checks that the file is intact and every
+// printed id is there.
 import Foundation
 import Logging
 import MCPServerCore

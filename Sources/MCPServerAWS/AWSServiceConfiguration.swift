@@ -29,7 +29,10 @@ public struct AWSServiceConfiguration: Sendable, Hashable {
         environment: [String: String],
         purpose: String
     ) throws(Invalid) -> AWSServiceConfiguration {
-        let region = environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
+        // An empty variable counts as unset, as everywhere in the server.
+        let region =
+            ["AWS_REGION", "AWS_DEFAULT_REGION"].lazy.compactMap { environment[$0] }.first { !$0.isEmpty }
+            ?? "us-east-1"
         guard let credentials = AWSCredentials.fromEnvironment(environment) else {
             throw Invalid(description: "\(purpose) needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
         }

@@ -1,5 +1,5 @@
 import Foundation
-import MCPServerDynamoDB
+import MCPServerAWS
 import Testing
 
 /// AWS's published Signature Version 4 test suite (credentials AKIDEXAMPLE, 2015-08-30T12:36:00Z, us-east-1,

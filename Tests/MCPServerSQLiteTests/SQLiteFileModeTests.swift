@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MCPServerCore
 import MCPServerSQLite
+import ServerStoreContract
 import Testing
 
 #if canImport(Darwin)
@@ -73,7 +74,7 @@ struct SQLiteFileModeTests {
         }
         let second = try await SQLiteServerStore.open(path: self.path, logger: Logger(label: "test"))
         #expect(try await second.signingKeys().map(\.id) == ["k1"])
-        try await second.insertClient(sampleClient("after"))
+        try await second.insertClient(StoreContract.sampleClient("after"))
         for file in [self.path, self.path + "-wal", self.path + "-shm"] {
             #expect(try self.mode(file) == 0o600, "\(file)")
         }

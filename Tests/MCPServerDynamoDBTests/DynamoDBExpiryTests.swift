@@ -1,22 +1,21 @@
 import Foundation
 import Logging
+import MCPServerAWS
 import MCPServerCore
 import MCPWire
+import RemoteMCPTestSupport
 import Testing
 
 @testable import MCPServerDynamoDB
 
 /// DynamoDB deletes expired items lazily, so the store must not hand back an item past its `expires_at`.
-@Suite(
-    "DynamoDB store: expired items are filtered on read",
-    .enabled(if: StoreBackend.dynamoDBEndpoint != nil, "run scripts/test.sh (it starts moto_server)")
-)
+@Suite("DynamoDB store: expired items are filtered on read", .needsMoto)
 struct DynamoDBExpiryTests {
     @Test("an item past expires_at is absent from GetItem and Query answers; one not yet past is kept")
     func expiredItemsAreFiltered() async throws {
         let logger = Logger(label: "test")
-        let store = try await StoreBackend.freshDynamoDBTable(logger: logger)
-        let client = try StoreBackend.dynamoDBClient(logger: logger)
+        let store = try await MotoTable.freshStore(logger: logger)
+        let client = try MotoTable.client(logger: logger)
         let now = Date()
         for (id, expiry) in [("expired", now.addingTimeInterval(-5)), ("live", now.addingTimeInterval(3600))] {
             var item = DynamoDBServerStore.item(

@@ -1,6 +1,6 @@
 import Crypto
 public import Foundation
-import MCPServerCore
+import MCPWire
 
 /// AWS Signature Version 4 (the "Signing AWS API requests" process), for the DynamoDB and Secrets Manager calls
 /// the server makes. Checked against AWS's published SigV4 test suite.
@@ -68,18 +68,18 @@ public struct AWSSigV4Signer: Sendable {
             Self.canonicalQuery(query),
             canonicalHeaders,
             signedHeaders,
-            Self.hex(SHA256.hash(data: body)),
+            Hex.encode(SHA256.hash(data: body)),
         ].joined(separator: "\n")
         let day = String(amzDate.prefix(8))
         let scope = "\(day)/\(self.region)/\(self.service)/aws4_request"
         let stringToSign = [
-            "AWS4-HMAC-SHA256", amzDate, scope, Self.hex(SHA256.hash(data: Array(canonicalRequest.utf8))),
+            "AWS4-HMAC-SHA256", amzDate, scope, Hex.encode(SHA256.hash(data: Array(canonicalRequest.utf8))),
         ].joined(separator: "\n")
         var key = SymmetricKey(data: Array("AWS4\(self.credentials.secretAccessKey)".utf8))
         for part in [day, self.region, self.service, "aws4_request"] {
             key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
         }
-        let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
+        let signature = Hex.encode(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
         let authorization =
             "AWS4-HMAC-SHA256 Credential=\(self.credentials.accessKeyID)/\(scope), "
             + "SignedHeaders=\(signedHeaders), Signature=\(signature)"
@@ -88,9 +88,9 @@ public struct AWSSigV4Signer: Sendable {
 
     /// `20150830T123600Z` for `date`.
     public static func amzDate(_ date: Date) -> String {
-        // 2015-08-30T12:36:00.000Z -> 20150830T123600Z
-        let iso = LogTimestamp.now(date.timeIntervalSince1970.rounded(.down))
-        return String(iso.prefix(19).filter { $0 != "-" && $0 != ":" }) + "Z"
+        // 2015-08-30T12:36:00Z (UTC, whole seconds) -> 20150830T123600Z
+        let whole = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+        return ISO8601DateFormatter().string(from: whole).filter { $0 != "-" && $0 != ":" }
     }
 
     static func split(_ target: String) -> (path: String, query: String) {
@@ -151,6 +151,4 @@ public struct AWSSigV4Signer: Sendable {
         value.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
             .trimmingCharacters(in: .whitespaces)
     }
-
-    static func hex(_ bytes: some Sequence<UInt8>) -> String { Hex.encode(bytes) }
 }

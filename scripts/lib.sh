@@ -1,0 +1,42 @@
+# Shared by scripts/test.sh and bench/*.sh. Source it; it defines functions only.
+
+# start_serving LOG COMMAND [ARGUMENTS...]
+# Starts COMMAND in the background with its stderr in LOG, and returns once the command says it is ready: a line
+# that is exactly `ready port=N` (the test helpers, moto) or mcp-server's own ready line (`mcp-server ready: URL` as
+# text, or the JSON log object with "message":"mcp-server ready" and its "mcp_url"). The command binds its port
+# itself (pass it port 0), so no port is guessed and none is polled: the lines are read as they are written
+# (`tail -F`, woken by inotify). Sets $ready_pid, $ready_port and $ready_url (http://127.0.0.1:N for helpers).
+# Fails, showing LOG's last lines, if the command exits first or says nothing for 60 s.
+start_serving() {
+    local log=$1 line fd tail_pid deadline
+    shift
+    ready_pid="" ready_port="" ready_url=""
+    : > "$log"
+    # Straight into the file, so LOG holds exactly what the command wrote, when it wrote it.
+    "$@" 2>>"$log" &
+    ready_pid=$!
+    exec {fd}< <(exec tail -n +1 -F --pid="$ready_pid" "$log" 2>/dev/null)
+    tail_pid=$!
+    deadline=$((SECONDS + 60))
+    while [ $SECONDS -lt $deadline ] && IFS= read -r -t $((deadline - SECONDS)) -u "$fd" line; do
+        if [[ $line =~ ^ready\ port=([0-9]+)$ ]]; then
+            ready_port=${BASH_REMATCH[1]} ready_url="http://127.0.0.1:$ready_port"
+        elif [[ $line =~ ^mcp-server\ ready:\ (http://[^[:space:]]+)$ ]]; then
+            ready_url=${BASH_REMATCH[1]}
+        elif [[ $line == "{"* && $line == *'"message":"mcp-server ready"'* && $line =~ \"mcp_url\":\"([^\"]+)\" ]]; then
+            ready_url=${BASH_REMATCH[1]//\\\//\/}
+        fi
+        if [ -z "$ready_port" ] && [[ $ready_url =~ ^http://[^/]+:([0-9]+)(/|$) ]]; then
+            ready_port=${BASH_REMATCH[1]}
+        fi
+        [ -n "$ready_port" ] && break
+    done
+    kill "$tail_pid" 2>/dev/null || true
+    exec {fd}<&-
+    if [ -z "$ready_port" ]; then
+        echo "not ready: $* (pid $ready_pid); last lines of $log:" >&2
+        tail -n 20 "$log" >&2
+        kill "$ready_pid" 2>/dev/null || true
+        return 1
+    fi
+}
