@@ -42,10 +42,9 @@ public struct LocalRequestContext: MCPRequestContext, RemoteAddressRequestContex
         let local = source.channel.localAddress
         self.localPort = local?.port
         self.clientIPAddress = self.remoteAddress?.ipAddress
-        // The address the connection arrived on; the router's base-URL middleware replaces it with the
-        // configured host name or public URL.
-        let host = local?.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "127.0.0.1"
-        self.urls = ServerURLs(base: "http://\(host):\(local?.port ?? 80)")
+        // Replaced by the router's first middleware (RequestFactsMiddleware) with the public URL or the configured
+        // host and this port; not built here, where every request would pay for it twice.
+        self.urls = ServerURLs.unresolved
         self.authorization = nil
     }
 

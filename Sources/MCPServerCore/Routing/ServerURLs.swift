@@ -26,6 +26,9 @@ public struct ServerURLs: Sendable, Hashable {
         self.pathPrefix = path
     }
 
+    /// What a request context holds before the router's first middleware sets the request's real URLs.
+    static let unresolved = ServerURLs(base: "http://unresolved.invalid")
+
     /// The MCP endpoint: the protected resource's identifier and the tokens' audience.
     public var resource: String { self.base + "/mcp" }
     /// The authorization server's issuer identifier.
