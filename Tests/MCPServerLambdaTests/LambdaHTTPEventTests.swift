@@ -178,4 +178,33 @@ struct EmbeddedMetricsTests {
         )
         #expect(registered["Registrations"] == 1)
     }
+
+    @Test("the client certificate of an mTLS custom domain comes from the request context only (2.0 and 1.0)")
+    func clientCertificate() throws {
+        let pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+        let version2 = try LambdaHTTPEventTests.event([
+            "version": "2.0", "rawPath": "/token", "rawQueryString": "",
+            "headers": ["x-client-cert": "forged"],
+            "requestContext": [
+                "domainName": "mcp.example.com", "stage": "$default",
+                "http": ["method": "POST", "path": "/token", "sourceIp": "203.0.113.9"],
+                "authentication": ["clientCert": ["clientCertPem": .string(pem)]],
+            ],
+        ])
+        #expect(version2.clientCertificatePEM == pem)
+        let version1 = try LambdaHTTPEventTests.event([
+            "httpMethod": "POST", "path": "/token",
+            "requestContext": [
+                "stage": "prod", "domainName": "mcp.example.com",
+                "identity": ["sourceIp": "203.0.113.9", "clientCert": ["clientCertPem": .string(pem)]],
+            ],
+        ])
+        #expect(version1.clientCertificatePEM == pem)
+        let none = try LambdaHTTPEventTests.event([
+            "version": "2.0", "rawPath": "/token", "rawQueryString": "",
+            "headers": ["clientcertpem": .string(pem)],
+            "requestContext": ["domainName": "d", "http": ["method": "POST", "path": "/token"]],
+        ])
+        #expect(none.clientCertificatePEM == nil)
+    }
 }
