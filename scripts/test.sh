@@ -99,10 +99,10 @@ start_serving .build/moto_server.log .venv-moto/bin/python Tests/Interop/moto_se
 export REMOTE_MCP_DYNAMODB_ENDPOINT=$ready_url
 export REMOTE_MCP_PYTHON=$PWD/.venv/bin/python
 export REMOTE_MCP_CFN_LINT=$PWD/.venv-moto/bin/cfn-lint
-# The Lambda artifact as deployed (a release build), with the loader and C libraries it needs, checked by package.sh
-# itself and run by the tests from the unzipped zip. Not a debug build: one made with --static-swift-stdlib in the
-# .build/debug that stage 2 filled links objects compiled for the dynamic runtime, and fails.
-server/package.sh
+# The Lambda artifact, packaged from the debug build stage 2 made (its Swift runtime bundled as shared libraries, see
+# server/package.sh), checked by package.sh itself and run by the tests from the unzipped zip. Packaging the release
+# build would add a second cold build, as long as all of stage 2.
+server/package.sh --configuration debug --runtime shared
 export REMOTE_MCP_LAMBDA_PACKAGE=$PWD/server/dist/mcp-server.zip
 # The tests stage 2 skipped, one filter each ("Module.Suite/test(_:)").
 mapfile -t filters < <(python3 - "$results/tests.xml" <<'PY'

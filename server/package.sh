@@ -10,14 +10,22 @@
 # in the zip, no file needs a glibc symbol version the bundled libc lacks, and the staged bootstrap runs in an
 # empty environment.
 #
-# Usage: server/package.sh [--configuration release|debug]   (environment: SWIFT=swift)
+# Usage: server/package.sh [--configuration release|debug] [--runtime static|shared]   (environment: SWIFT=swift)
+#
+# --runtime shared links the Swift runtime and Foundation as shared libraries and bundles them in lib/ like the C
+# libraries. The test suite packages its debug build that way: the build it already has for the tests cannot be
+# relinked statically (a --static-swift-stdlib build compiles against another resource directory, which has no
+# Testing module), and a second cold build would double the suite's time. What is deployed is the default: release,
+# static runtime.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 configuration=release
+runtime=static
 while [ $# -gt 0 ]; do
     case "$1" in
         --configuration) configuration=$2; shift 2 ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        --runtime) runtime=$2; shift 2 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         *) echo "package.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -27,8 +35,14 @@ for tool in objdump readelf python3; do
     command -v "$tool" >/dev/null || fail "$tool is missing (apt-get install binutils python3)"
 done
 
-echo "package.sh: building mcp-server ($configuration, static Swift runtime)" >&2
-"$swift" build -c "$configuration" --product mcp-server --static-swift-stdlib >&2
+case "$configuration" in release|debug) ;; *) echo "package.sh: --configuration is release or debug" >&2; exit 2 ;; esac
+case "$runtime" in
+    static) runtime_flags=(--static-swift-stdlib) ;;
+    shared) runtime_flags=() ;;
+    *) echo "package.sh: --runtime is static or shared" >&2; exit 2 ;;
+esac
+echo "package.sh: building mcp-server ($configuration, $runtime Swift runtime)" >&2
+"$swift" build -c "$configuration" --product mcp-server ${runtime_flags[@]+"${runtime_flags[@]}"} >&2
 binary="$("$swift" build -c "$configuration" --show-bin-path)/mcp-server"
 [ -x "$binary" ] || fail "no binary at $binary"
 
