@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # mcp-bridge against mcp-proxy and fastmcp-remote (both from PyPI, pinned in bench/requirements-peers.txt), each
 # driven over stdio as a desktop app drives it, against the same release mcp-server with OAuth on.
+# A second server serves only 2026-07-28: the "translated" row is mcp-bridge between a legacy host (the driver) and
+# it, translating every message; its added p50 is against direct 2026-07-28 calls to that server.
+# BASELINE_BRIDGE=PATH adds a row for another mcp-bridge binary (an earlier commit's release build), for an A/B in
+# the same run.
 # Usage: bench/bridge.sh [CALLS]   (sequential calls per bridge for the latency figures; default 2000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +21,10 @@ start_serving "$work/server.log" "$binary" serve --host 127.0.0.1 --port 0 --dat
 url=$ready_url
 export MCP_BRIDGE_HOME="$work/bridge-home"
 token=$("$bridge" token "$url" --log-level error)   # registers once; the credentials stay cached for the runs
+start_serving "$work/modern.log" "$binary" serve --host 127.0.0.1 --port 0 --database "$work/modern.sqlite" \
+    --log-level warning --protocol-versions 2026-07-28
+modern_url=$ready_url
+modern_token=$("$bridge" token "$modern_url" --log-level error)
 
 echo "bench/bridge.sh $calls: $(nproc) cores, mcp-server $(git rev-parse --short HEAD) release, OAuth on"
 echo
@@ -24,6 +32,12 @@ echo "| bridge | start to first answer, ms (median of 10) | call p50, ms | call 
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 python3 bench/bridge_driver.py "mcp-bridge $(git rev-parse --short HEAD)" "$url" "$token" "$calls" -- \
     "$bridge" "$url" --log-level error
+if [ -n "${BASELINE_BRIDGE:-}" ]; then
+    python3 bench/bridge_driver.py "mcp-bridge baseline (${BASELINE_LABEL:-$BASELINE_BRIDGE})" "$url" "$token" "$calls" -- \
+        "$BASELINE_BRIDGE" "$url" --log-level error
+fi
+python3 bench/bridge_driver.py "mcp-bridge $(git rev-parse --short HEAD), translated (legacy host, 2026-07-28 server)" \
+    "$modern_url" "$modern_token" "$calls" --modern-server -- "$bridge" "$modern_url" --log-level error
 python3 bench/bridge_driver.py "mcp-proxy $("$peers/bin/pip" show mcp-proxy | awk '/^Version/ {print $2}')" "$url" "$token" "$calls" -- \
     "$peers/bin/mcp-proxy" --transport streamablehttp -H Authorization "Bearer $token" "$url"
 python3 bench/bridge_driver.py "fastmcp-remote $("$peers/bin/pip" show fastmcp-remote | awk '/^Version/ {print $2}')" "$url" "$token" "$calls" -- \

@@ -1,6 +1,9 @@
 """Drives one stdio bridge the way a desktop app does and prints one Markdown table row.
 
-Usage: bridge_driver.py LABEL MCP_URL TOKEN CALLS -- BRIDGE_COMMAND...
+Usage: bridge_driver.py LABEL MCP_URL TOKEN CALLS [--modern-server] -- BRIDGE_COMMAND...
+
+The driver is a legacy host (initialize, 2025-06-18). With --modern-server the server speaks only 2026-07-28, so
+the bridge translates, and the direct calls it is compared with are 2026-07-28 requests (`_meta`, headers).
 
 Measures, against the same server:
   start     process start to the first `initialize` answer (median of 10 launches)
@@ -83,6 +86,7 @@ def percentile(values, fraction):
 
 def main():
     label, url, token, calls = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    modern_server = "--modern-server" in sys.argv[5:sys.argv.index("--")]
     command = sys.argv[sys.argv.index("--") + 1:]
 
     starts = []
@@ -136,9 +140,15 @@ def main():
     connection = http.client.HTTPConnection(parsed.hostname, parsed.port)
     headers = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream",
                "Authorization": f"Bearer {token}", "MCP-Protocol-Version": "2025-06-18"}
+    if modern_server:
+        headers.update({"MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "echo"})
     direct = []
     for index in range(100 + calls):
-        body = json.dumps(call(index))
+        message = call(index)
+        if modern_server:
+            message["params"]["_meta"] = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                                          "io.modelcontextprotocol/clientCapabilities": {}}
+        body = json.dumps(message)
         began = time.perf_counter()
         connection.request("POST", parsed.path, body, headers)
         response = connection.getresponse()

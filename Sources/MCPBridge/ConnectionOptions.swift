@@ -27,6 +27,15 @@ struct ConnectionOptions: ParsableArguments {
     )
     var transport: OptionValue<TransportChoice> = .default(.auto)
 
+    @Option(
+        name: .customLong("protocol"),
+        help: """
+            The server's MCP era: auto finds out (cached per server) and translates when the client speaks the other \
+            one; legacy (2025-11-25 and earlier) and modern (2026-07-28) force it. (env: MCP_BRIDGE_PROTOCOL)
+            """
+    )
+    var protocolChoice: OptionValue<ProtocolChoice> = .default(.auto)
+
     @Option(help: "Seconds the server may stay silent before a request fails. (env: MCP_BRIDGE_TIMEOUT)")
     var timeout: OptionValue<Int> = .default(Int(NetworkSettings.defaultTimeoutSeconds))
 
@@ -91,6 +100,7 @@ struct ConnectionOptions: ParsableArguments {
         var headers = try self.headers.map { try HeaderParser.parse($0, environment: environment) }
         if let headerFile { headers += try HeaderParser.parseFile(headerFile, environment: environment) }
         let transport = try variables.resolve(self.transport, env: "MCP_BRIDGE_TRANSPORT")
+        let protocolChoice = try variables.resolve(self.protocolChoice, env: "MCP_BRIDGE_PROTOCOL")
         let timeoutSeconds = try variables.resolve(self.timeout, env: "MCP_BRIDGE_TIMEOUT")
         guard timeoutSeconds >= 1 else { throw ValidationError("--timeout must be at least 1 second") }
         let margin = self.refreshMargin
@@ -110,6 +120,7 @@ struct ConnectionOptions: ParsableArguments {
             serverURL: serverURL,
             headers: headers,
             transport: transport,
+            protocolChoice: protocolChoice,
             network: network,
             clientName: self.clientName ?? BridgeSettings.defaultClientName(),
             scope: self.scope,

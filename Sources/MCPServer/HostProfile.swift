@@ -3,8 +3,8 @@ import MCPServerCore
 
 /// What differs between the two hosts of one router, as one value.
 struct HostProfile: Sendable {
-    /// Whether `/mcp` may answer with an event stream (progress before the result); Lambda's buffered responses
-    /// cannot.
+    /// Whether `/mcp` may answer with an event stream (progress before the result, `subscriptions/listen`, a legacy
+    /// question to the client); Lambda's buffered responses cannot.
     var streamsProgress: Bool
     /// Where each request's URLs come from.
     var baseURL: BaseURLSource

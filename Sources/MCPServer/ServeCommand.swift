@@ -64,6 +64,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: """
+            Protocol versions served, comma-separated; legacy, modern and all name every version of an era or every \
+            version. Without the legacy era, initialize is refused naming the versions served; without the modern \
+            era, the server answers as a legacy server. (env: MCP_SERVER_PROTOCOL_VERSIONS)
+            """
+    )
+    var protocolVersions: OptionValue<ServedProtocolVersions> = .default(.all)
+
+    @Option(
+        help: """
             The least severe level logged; on Lambda, AWS_LAMBDA_LOG_LEVEL is the default. \
             (env: MCP_SERVER_LOG_LEVEL)
             """
@@ -196,7 +205,8 @@ struct ServeCommand: AsyncParsableCommand {
             logLevel: level,
             logFormat: format,
             auth: auth,
-            tls: tls
+            tls: tls,
+            protocolVersions: try variables.resolve(self.protocolVersions, env: "MCP_SERVER_PROTOCOL_VERSIONS")
         )
     }
 }
@@ -221,4 +231,5 @@ struct ServeSettings: Sendable {
     var logFormat: LogFormat
     var auth: AuthSettings
     var tls: TLSSettings
+    var protocolVersions: ServedProtocolVersions
 }

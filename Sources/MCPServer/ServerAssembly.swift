@@ -52,9 +52,18 @@ struct ServerAssembly: Sendable {
                 metadata: [:]
             )
         }
+        let dispatcher = MCPDispatcher(
+            catalog: .builtIn,
+            streamsProgress: host.streamsProgress,
+            protocolVersions: settings.protocolVersions,
+            // A retry may reach another instance (Lambda): with an operator-given signing key they all derive the
+            // same request-state key; with the key in the store (one process) a random key per process will do.
+            requestStateSecret: authorizationServer?.keyRing.derivedSecret(purpose: "request state")
+        )
+        logger.debug("Protocol versions served", metadata: ["versions": "\(settings.protocolVersions)"])
         let dependencies = ServerDependencies(
             configuration: settings.server,
-            dispatcher: MCPDispatcher(catalog: .builtIn, streamsProgress: host.streamsProgress),
+            dispatcher: dispatcher,
             store: store,
             baseURL: host.baseURL,
             authorizationServer: authorizationServer

@@ -4,11 +4,13 @@ Usage: python_sdk_server.py MODE PORT [CERT_FILE]   (PORT 0: any free port)
   json    Streamable HTTP, stateless, JSON answers (the SDK's fastest mode)
   tls     json over HTTPS with a freshly made self-signed certificate for 127.0.0.1, written to CERT_FILE
   sse     Streamable HTTP, stateful (Mcp-Session-Id), SSE answers
+  sse-legacy-only  sse, refusing 2026-07-28 requests the way a server that predates it does (400, -32600)
   legacy  the 2024-11-05 HTTP+SSE transport (GET /sse, POST /messages/)
 
 Prints "ready port=N" on stderr once it accepts connections on 127.0.0.1:N (a port that is taken ends the process).
 """
 
+import json
 import logging
 import sys
 
@@ -105,6 +107,26 @@ def make_certificate(cert_file: str) -> str:
     return key_file
 
 
+def legacy_only(app):
+    """The SDK serves both eras; this refuses any request naming a 2026-07-28 protocol version, as a server that
+    predates that era does (it does not know the version)."""
+    from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
+
+    async def wrapper(scope, receive, send):
+        if scope["type"] == "http":
+            version = dict(scope["headers"]).get(b"mcp-protocol-version")
+            if version is not None and version.decode("latin-1") not in HANDSHAKE_PROTOCOL_VERSIONS:
+                body = json.dumps({"jsonrpc": "2.0", "id": "server-error", "error": {
+                    "code": -32600, "message": f"Bad Request: Unsupported protocol version: {version.decode('latin-1')}"}})
+                await send({"type": "http.response.start", "status": 400,
+                            "headers": [(b"content-type", b"application/json")]})
+                await send({"type": "http.response.body", "body": body.encode()})
+                return
+        await app(scope, receive, send)
+
+    return wrapper
+
+
 async def main(mode: str, port: int, cert_file: str | None = None) -> None:
     big = 16 * 1024 * 1024
     if mode == "legacy":
@@ -115,6 +137,8 @@ async def main(mode: str, port: int, cert_file: str | None = None) -> None:
             stateless_http=(mode in ("json", "tls")),
             max_request_body_size=big,
         )
+        if mode == "sse-legacy-only":
+            app = legacy_only(app)
     tls = {}
     if mode == "tls":
         tls = {"ssl_certfile": cert_file, "ssl_keyfile": make_certificate(cert_file)}

@@ -31,7 +31,7 @@ final class ScriptedServerConnection: ServerConnection {
         self.script = script
     }
 
-    func send(_ message: HostMessage) async throws {
+    func send(_ message: HostMessage, to sink: any ServerMessageSink) async throws {
         self.sent.append(message)
         self.timeline.append("sent \(message.method ?? message.requestID?.description ?? "response")")
         // Notifications and the host's answers to server requests are accepted with nothing to relay.
@@ -45,10 +45,10 @@ final class ScriptedServerConnection: ServerConnection {
         }
         switch reply {
         case .result(let result):
-            self.answer(id, result)
+            self.answer(id, result, to: sink)
         case .messagesThenResult(let messages, let result):
-            for message in messages { self.host.deliver(message.serialized()) }
-            self.answer(id, result)
+            for message in messages { sink.deliver(message.serialized()) }
+            self.answer(id, result, to: sink)
         case .failure(let error):
             throw error
         }
@@ -63,8 +63,8 @@ final class ScriptedServerConnection: ServerConnection {
         self.timeline.append("closed")
     }
 
-    private func answer(_ id: JSONRPCID, _ result: JSONValue) {
+    private func answer(_ id: JSONRPCID, _ result: JSONValue, to sink: any ServerMessageSink) {
         self.timeline.append("answered \(id)")
-        self.host.deliver(JSONValue.object(["jsonrpc": "2.0", "id": id.json, "result": result]).serialized())
+        sink.deliver(JSONValue.object(["jsonrpc": "2.0", "id": id.json, "result": result]).serialized())
     }
 }

@@ -11,10 +11,11 @@ import NIOCore
 func makeApp(
     catalog: MCPCatalog = .builtIn,
     allowedOrigins: [String] = ["http://localhost:6274"],
-    maxBodyBytes: Int = ServerConfiguration.defaultMaxBodyBytes
+    maxBodyBytes: Int = ServerConfiguration.defaultMaxBodyBytes,
+    dispatcher: MCPDispatcher? = nil
 ) -> some ApplicationProtocol {
     let dependencies = ServerDependencies(
-        dispatcher: MCPDispatcher(catalog: catalog, instructions: "Test server"),
+        dispatcher: dispatcher ?? MCPDispatcher(catalog: catalog, instructions: "Test server"),
         store: InMemoryServerStore(),
         originPolicy: OriginPolicy(allowedOrigins: allowedOrigins),
         maxBodyBytes: maxBodyBytes,

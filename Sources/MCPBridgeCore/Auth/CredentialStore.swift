@@ -69,7 +69,11 @@ public struct CredentialStore: Sendable {
         } catch {
             throw .configuration("could not encode credentials: \(error)")
         }
-        let url = self.fileURL(issuer: credentials.issuer, resource: credentials.resource)
+        try self.writeAtomically(data, to: self.fileURL(issuer: credentials.issuer, resource: credentials.resource))
+    }
+
+    /// Replaces the file at `url` with `data`: a temporary file created 0600 beside it, `fsync`, `rename`.
+    func writeAtomically(_ data: Data, to url: URL) throws(BridgeError) {
         let temporary = url.path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .configuration("cannot write \(temporary): \(String(cString: strerror(errno)))") }

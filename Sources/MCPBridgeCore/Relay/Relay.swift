@@ -58,6 +58,7 @@ public struct Relay: Sendable {
                 }
             }
             self.logger.debug("stdin closed", metadata: ["in_flight": "\(running)"])
+            await self.connection.hostInputEnded()
             guard running > 0 else { return }
             let grace = self.shutdownGrace
             group.addTask {
@@ -122,7 +123,7 @@ public struct Relay: Sendable {
     private func handle(_ message: HostMessage, inFlight: InFlightRequests) async {
         guard let id = message.requestID else {
             do {
-                try await self.connection.send(message)
+                try await self.connection.send(message, to: self.output)
             } catch {
                 self.logger.warning(
                     "Could not deliver a message to the server",
@@ -138,7 +139,7 @@ public struct Relay: Sendable {
         let outcome = await withTaskGroup(of: Outcome.self) { inner in
             inner.addTask {
                 do {
-                    try await self.connection.send(message)
+                    try await self.connection.send(message, to: self.output)
                     return .answered
                 } catch {
                     return .failed(BridgeHTTP.classify(error, url: ""))

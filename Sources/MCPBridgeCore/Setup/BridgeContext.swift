@@ -7,6 +7,8 @@ public struct BridgeSettings: Sendable {
     public var serverURL: URL
     public var headers: [HeaderField]
     public var transport: TransportChoice
+    /// The server's MCP era: found out (`auto`), or forced.
+    public var protocolChoice: ProtocolChoice
     public var network: NetworkSettings
     public var clientName: String
     public var scope: String?
@@ -28,6 +30,7 @@ public struct BridgeSettings: Sendable {
         serverURL: URL,
         headers: [HeaderField] = [],
         transport: TransportChoice = .auto,
+        protocolChoice: ProtocolChoice = .auto,
         network: NetworkSettings = NetworkSettings(),
         clientName: String = BridgeSettings.defaultClientName(),
         scope: String? = nil,
@@ -39,6 +42,7 @@ public struct BridgeSettings: Sendable {
         self.serverURL = serverURL
         self.headers = headers
         self.transport = transport
+        self.protocolChoice = protocolChoice
         self.network = network
         self.clientName = clientName
         self.scope = scope
@@ -97,8 +101,35 @@ public final class BridgeContext: Sendable {
         }
     }
 
-    /// A connection to the server for the configured transport, delivering server messages to `sink`.
+    /// A connection to the server for the configured transport and protocol era, delivering server messages to
+    /// `sink`, translating between the host's era and the server's where they differ (``EraTranslator``).
     public func makeConnection(sink: any ServerMessageSink) -> any ServerConnection {
+        let router = UnsolicitedRouter(host: sink)
+        let probe =
+            self.settings.transport == .sse
+            ? nil
+            : EraProbe(
+                url: self.settings.serverURL,
+                builder: RequestBuilder(userHeaders: self.settings.headers),
+                authorized: AuthorizedExchange(http: self.http, authorizer: self.authorizer),
+                maxMessageBytes: self.settings.maxMessageBytes,
+                logger: self.logger
+            )
+        return EraTranslator(
+            upstream: self.makeTransport(sink: router),
+            router: router,
+            host: sink,
+            choice: self.settings.protocolChoice,
+            probe: probe,
+            store: self.store,
+            serverURL: self.settings.serverURL,
+            logger: self.logger,
+            deadline: .nanoseconds(self.settings.network.timeout.nanoseconds)
+        )
+    }
+
+    /// The transport's connection, without era translation.
+    func makeTransport(sink: any ServerMessageSink) -> any ServerConnection {
         let legacy: @Sendable () -> LegacySSEConnection = { [self] in
             LegacySSEConnection(
                 url: self.settings.serverURL,

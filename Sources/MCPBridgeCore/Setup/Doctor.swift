@@ -159,7 +159,7 @@ public struct Doctor: Sendable {
                     "clientInfo": ["name": "mcp-bridge doctor", "version": .string(RemoteMCP.version)],
                 ],
             ]
-            try await connection.send(try message(initialize))
+            try await connection.send(try message(initialize), to: sink)
             guard let answer = sink.last, let result = answer["result"] else {
                 return fail(
                     "initialize",
@@ -169,8 +169,11 @@ public struct Doctor: Sendable {
             }
             let server = result["serverInfo"]?["name"]?.stringValue ?? "?"
             pass("initialize", "\(server), protocol \(result["protocolVersion"]?.stringValue ?? "?")")
-            try await connection.send(try message(["jsonrpc": "2.0", "method": "notifications/initialized"]))
-            try await connection.send(try message(["jsonrpc": "2.0", "id": "doctor-2", "method": "tools/list"]))
+            try await connection.send(try message(["jsonrpc": "2.0", "method": "notifications/initialized"]), to: sink)
+            try await connection.send(
+                try message(["jsonrpc": "2.0", "id": "doctor-2", "method": "tools/list"]),
+                to: sink
+            )
             guard let tools = sink.last?["result"]?["tools"]?.arrayValue else {
                 return fail(
                     "tools/list",

@@ -31,13 +31,13 @@ public final class AutoConnection: ServerConnection {
         self.logger = logger
     }
 
-    public func send(_ message: HostMessage) async throws {
+    public func send(_ message: HostMessage, to sink: any ServerMessageSink) async throws {
         if let legacy = self.legacy.withLockedValue({ $0 }) {
-            try await legacy.send(message)
+            try await legacy.send(message, to: sink)
             return
         }
         do {
-            try await self.primary.send(message)
+            try await self.primary.send(message, to: sink)
         } catch let suspected as StreamableHTTPConnection.LegacyServerSuspected {
             try await self.switching.run {
                 if self.legacy.withLockedValue({ $0 }) != nil { return }
@@ -57,7 +57,7 @@ public final class AutoConnection: ServerConnection {
                 }
                 self.legacy.withLockedValue { $0 = legacy }
             }
-            try await self.send(message)
+            try await self.send(message, to: sink)
         }
     }
 

@@ -24,7 +24,8 @@ public final class LegacySSEConnection: ServerConnection {
         var endpoint: URL?
         var reader: Task<Void, Never>?
         /// The requests waiting for their answer on the stream.
-        var pending: [JSONRPCID: OneShot<Void>] = [:]
+        /// Requests waiting for their answer on the stream, with where the answer goes (`nil`: nowhere, a replay).
+        var pending: [JSONRPCID: (slot: OneShot<Void>, sink: (any ServerMessageSink)?)] = [:]
         var handshake = Handshake()
         var closed = false
     }
@@ -62,9 +63,9 @@ public final class LegacySSEConnection: ServerConnection {
             let handshake = self.state.withLockedValue { $0.handshake }
             if let initialize = handshake.initialize, initialize.requestID != nil {
                 self.logger.notice("Event stream reopened; initializing the new session")
-                try await self.post(initialize, awaitAnswer: true, deliver: false)
+                try await self.post(initialize, awaitAnswer: true, deliver: nil)
                 if let initialized = handshake.initialized {
-                    try await self.post(initialized, awaitAnswer: false, deliver: false)
+                    try await self.post(initialized, awaitAnswer: false, deliver: nil)
                 }
             }
         }
@@ -128,7 +129,7 @@ public final class LegacySSEConnection: ServerConnection {
             defer { state.pending = [:] }
             return state.pending
         }
-        for slot in pending.values { slot.fail(failure) }
+        for waiter in pending.values { waiter.slot.fail(failure) }
     }
 
     /// The URL an `endpoint` event names, when it is on the stream's origin: messages carry the token.
@@ -164,27 +165,29 @@ public final class LegacySSEConnection: ServerConnection {
         }
         let waiter = self.state.withLockedValue { $0.pending.removeValue(forKey: id) }
         if let waiter {
-            // Answers to the bridge's own replayed initialize carry a bridge id and stay here.
-            if !Self.isBridgeID(id) { self.output.deliver(data) }
-            waiter.succeed(())
+            // Answers to the bridge's own replayed initialize have no sink and stay here.
+            waiter.sink?.deliver(data)
+            waiter.slot.succeed(())
         } else {
             self.output.deliver(data)
         }
     }
 
-    public func send(_ message: HostMessage) async throws {
+    /// The legacy stream carries every server message on one stream, so only the answer can be told apart and
+    /// goes to `sink`; notifications and server requests go to the connection's output.
+    public func send(_ message: HostMessage, to sink: any ServerMessageSink) async throws {
         self.state.withLockedValue { $0.handshake.record(message) }
         try await self.connect()
-        try await self.post(message, awaitAnswer: message.requestID != nil, deliver: true)
+        try await self.post(message, awaitAnswer: message.requestID != nil, deliver: sink)
     }
 
-    private func post(_ message: HostMessage, awaitAnswer: Bool, deliver: Bool) async throws {
+    private func post(_ message: HostMessage, awaitAnswer: Bool, deliver sink: (any ServerMessageSink)?) async throws {
         guard let endpoint = self.state.withLockedValue({ $0.endpoint }) else {
             throw BridgeError.connectionLost("the SSE stream is closed")
         }
         var bytes = message.bytes
         var id = message.requestID
-        if awaitAnswer, !deliver, let original = id {
+        if awaitAnswer, sink == nil, let original = id {
             // A replayed request gets a bridge id so its answer is not mistaken for one the host awaits.
             let replayID = JSONRPCID("mcp-bridge-replay-\(original)")
             if case .request(var request) = message.message {
@@ -203,7 +206,7 @@ public final class LegacySSEConnection: ServerConnection {
         let slot = OneShot<Void>()
         let streamOpen = self.state.withLockedValue { state -> Bool in
             guard state.endpoint != nil else { return false }
-            state.pending[id] = slot
+            state.pending[id] = (slot, sink)
             return true
         }
         guard streamOpen else { throw BridgeError.connectionLost("the SSE stream closed") }
@@ -248,9 +251,5 @@ public final class LegacySSEConnection: ServerConnection {
             return state.reader
         }
         reader?.cancel()
-    }
-
-    static func isBridgeID(_ id: JSONRPCID) -> Bool {
-        id.description.contains("mcp-bridge-replay-")
     }
 }

@@ -86,9 +86,9 @@ public final class StreamableHTTPConnection: ServerConnection {
     /// The session id the server assigned, if any.
     public var sessionID: String? { self.session.current.id }
 
-    public func send(_ message: HostMessage) async throws {
+    public func send(_ message: HostMessage, to sink: any ServerMessageSink) async throws {
         self.session.record(message)
-        try await self.send(message, sink: self.output)
+        try await self.send(message, sink: sink)
         if message.method == MCPMethod.initializedNotification { self.listener.start() }
     }
 

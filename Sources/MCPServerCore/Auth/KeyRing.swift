@@ -69,6 +69,24 @@ public actor KeyRing {
     /// The `kid` new tokens are signed with.
     public var currentKeyID: String { self.signingKID }
 
+    /// A 256-bit secret for `purpose`, derived (HKDF-SHA256) from the signing key the operator gave, so every
+    /// instance given that key derives the same secret, and knowing it reveals nothing of the key; `nil` when the
+    /// key lives in the store (one process, or instances that share no configured key).
+    public nonisolated func derivedSecret(purpose: String) -> [UInt8]? {
+        let material: String
+        switch self.source {
+        case .store: return nil
+        case .operatorPEM(let pem, _): material = pem
+        case .sharedSecret(let secret): material = secret
+        }
+        let key = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: SymmetricKey(data: Array(material.utf8)),
+            info: Array("remote-mcp \(purpose)".utf8),
+            outputByteCount: 32
+        )
+        return key.withUnsafeBytes { Array($0) }
+    }
+
     /// `/jwks.json`: the public keys that verify tokens (none in shared-secret mode).
     public var jwks: JSONValue { ["keys": .array(self.publicJWKs)] }
 

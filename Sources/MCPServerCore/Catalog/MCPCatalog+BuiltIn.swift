@@ -1,19 +1,26 @@
 import Foundation
 import MCPWire
+import NIOConcurrencyHelpers
 
 extension MCPCatalog {
-    /// The catalog every `mcp-server` offers: tools `echo`, `add`, `server_time` and `countdown`, the
-    /// resource `remote-mcp://about`, the template `greeting://{name}` and the prompt `summarize`.
+    /// The catalog every `mcp-server` offers: tools `echo`, `add`, `server_time`, `countdown`, `confirm` and
+    /// `bump`, the resources `remote-mcp://about` and `remote-mcp://counter`, the template `greeting://{name}` and
+    /// the prompt `summarize`.
     ///
     /// They exist so that a client can check a deployment end to end without any setup; add your own
-    /// entries next to them.
+    /// entries next to them. Each catalog made here has its own counter (`bump`, `remote-mcp://counter`).
     public static var builtIn: MCPCatalog {
         var catalog = MCPCatalog()
+        let counter = NIOLockedValueBox(0)
         catalog.addBuiltInTools()
-        catalog.addBuiltInResources()
+        catalog.addInteractiveTools(counter: counter)
+        catalog.addBuiltInResources(counter: counter)
         catalog.addBuiltInPrompts()
         return catalog
     }
+
+    /// The URI of the built-in resource that changes: the count of `bump` calls in this process.
+    public static let counterURI = "remote-mcp://counter"
 
     private struct EchoArguments: Decodable {
         let text: String
@@ -121,7 +128,101 @@ extension MCPCatalog {
         }
     }
 
-    private mutating func addBuiltInResources() {
+    private struct ConfirmArguments: Decodable {
+        let question: String
+    }
+
+    private struct BumpArguments: Decodable {
+        let lists: [String]?
+    }
+
+    /// The tools that exercise what 2026-07-28 moved onto streams and round trips: a question for the user, and a
+    /// change that listen streams report.
+    private mutating func addInteractiveTools(counter: NIOLockedValueBox<Int>) {
+        self.addTool(
+            "confirm",
+            title: "Confirm",
+            description: """
+                Asks the user a yes/no question and returns the answer: yes, no, or cancelled. The client must \
+                support elicitation.
+                """,
+            inputSchema: [
+                "type": "object",
+                "properties": ["question": ["type": "string", "minLength": 1, "description": "The question to ask."]],
+                "required": ["question"],
+            ],
+            outputSchema: [
+                "type": "object",
+                "properties": ["answer": ["type": "string", "enum": ["yes", "no", "cancelled"]]],
+                "required": ["answer"],
+            ],
+            annotations: ["readOnlyHint": true, "openWorldHint": false],
+            asksForInput: true
+        ) { (arguments: ConfirmArguments, context) in
+            let result = try await context.elicit(
+                key: "confirmation",
+                message: arguments.question,
+                requestedSchema: [
+                    "type": "object",
+                    "properties": [
+                        "confirmed": ["type": "boolean", "title": "Yes", "description": .string(arguments.question)]
+                    ],
+                    "required": ["confirmed"],
+                ]
+            )
+            let answer: String
+            switch result.action {
+            case .accept: answer = result.content?["confirmed"] == .bool(true) ? "yes" : "no"
+            case .decline: answer = "no"
+            case .cancel: answer = "cancelled"
+            }
+            return MCPToolResult(content: [.text(answer)], structuredContent: ["answer": .string(answer)])
+        }
+
+        self.addTool(
+            "bump",
+            title: "Bump",
+            description: """
+                Adds one to the counter at remote-mcp://counter (subscribers get notifications/resources/updated) \
+                and announces a change of each list named in `lists` (tools, prompts, resources), so \
+                subscriptions/listen can be seen end to end. The lists themselves stay the same.
+                """,
+            inputSchema: [
+                "type": "object",
+                "properties": [
+                    "lists": [
+                        "type": "array",
+                        "items": ["type": "string", "enum": ["tools", "prompts", "resources"]],
+                    ]
+                ],
+            ],
+            outputSchema: [
+                "type": "object",
+                "properties": ["counter": ["type": "integer"]],
+                "required": ["counter"],
+            ],
+            annotations: ["readOnlyHint": false, "idempotentHint": false, "openWorldHint": false]
+        ) { (arguments: BumpArguments, context) in
+            let value = counter.withLockedValue { count in
+                count += 1
+                return count
+            }
+            for list in arguments.lists ?? [] {
+                switch list {
+                case "tools": context.changes.publish(.toolsListChanged)
+                case "prompts": context.changes.publish(.promptsListChanged)
+                default: context.changes.publish(.resourcesListChanged)
+                }
+            }
+            context.changes.publish(.resourceUpdated(uri: Self.counterURI))
+            return MCPToolResult(
+                content: [.text(String(value))],
+                structuredContent: ["counter": .number(JSONNumber(value))]
+            )
+        }
+    }
+
+    private mutating func addBuiltInResources(counter: NIOLockedValueBox<Int>) {
         self.addResource(
             MCPResource(
                 uri: "remote-mcp://about",
@@ -138,6 +239,18 @@ extension MCPCatalog {
                     uri: "remote-mcp://about"
                 )
             ]
+        }
+        self.addResource(
+            MCPResource(
+                uri: Self.counterURI,
+                name: "counter",
+                title: "Counter",
+                description: "How many times the bump tool ran in this server process; it changes with each bump.",
+                mimeType: "text/plain"
+            ),
+            ttlMilliseconds: 0
+        ) {
+            [.text(String(counter.withLockedValue { $0 }), uri: Self.counterURI)]
         }
         self.addResourceTemplate(
             MCPResourceTemplate(

@@ -31,6 +31,7 @@ public struct MCPCatalog: Sendable {
     ///
     /// Arguments are checked against `inputSchema` first, then decoded; either failure answers the call
     /// with an `isError` result that says which argument is wrong, and the handler is not run.
+    /// - Parameter asksForInput: `true` when the handler calls ``ToolContext/elicit(key:message:requestedSchema:)``.
     public mutating func addTool<Arguments: Decodable & SendableMetatype>(
         _ name: String,
         title: String? = nil,
@@ -38,6 +39,7 @@ public struct MCPCatalog: Sendable {
         inputSchema: JSONValue,
         outputSchema: JSONValue? = nil,
         annotations: JSONValue? = nil,
+        asksForInput: Bool = false,
         handler: @escaping @Sendable (Arguments, ToolContext) async throws -> MCPToolResult
     ) {
         let tool = MCPTool(
@@ -48,7 +50,7 @@ public struct MCPCatalog: Sendable {
             outputSchema: outputSchema,
             annotations: annotations
         )
-        let entry = ToolHandler(tool: tool) { arguments, context in
+        let entry = ToolHandler(tool: tool, asksForInput: asksForInput) { arguments, context in
             let decoded: Arguments
             do {
                 decoded = try arguments.decode(as: Arguments.self)
@@ -61,20 +63,29 @@ public struct MCPCatalog: Sendable {
     }
 
     /// Registers a tool that reads its arguments as raw JSON (an object, after the schema check).
+    /// - Parameter asksForInput: `true` when the handler calls ``ToolContext/elicit(key:message:requestedSchema:)``.
     public mutating func addTool(
         _ tool: MCPTool,
+        asksForInput: Bool = false,
         handler: @escaping @Sendable (JSONValue, ToolContext) async throws -> MCPToolResult
     ) {
-        Self.upsert(ToolHandler(tool: tool, run: handler), into: &self.tools, where: { $0.tool.name == tool.name })
+        Self.upsert(
+            ToolHandler(tool: tool, asksForInput: asksForInput, run: handler),
+            into: &self.tools,
+            where: { $0.tool.name == tool.name }
+        )
     }
 
     /// Registers a static resource.
+    /// - Parameter ttlMilliseconds: how long 2026-07-28 clients may cache a read (`ttlMs`); `nil` uses the server's
+    ///   cache lifetime, `0` suits a resource that changes (clients learn of changes through `subscriptions/listen`).
     public mutating func addResource(
         _ resource: MCPResource,
+        ttlMilliseconds: Int? = nil,
         read: @escaping @Sendable () async throws -> [MCPResourceContents]
     ) {
         Self.upsert(
-            ResourceHandler(resource: resource, read: read),
+            ResourceHandler(resource: resource, ttlMilliseconds: ttlMilliseconds.map { max(0, $0) }, read: read),
             into: &self.resources,
             where: { $0.resource.uri == resource.uri }
         )

@@ -3,6 +3,8 @@ public import MCPWire
 /// A registered static resource.
 public struct ResourceHandler: Sendable {
     public let resource: MCPResource
+    /// How long 2026-07-28 clients may cache a read; `nil` means the server's cache lifetime.
+    public let ttlMilliseconds: Int?
     let read: @Sendable () async throws -> [MCPResourceContents]
 }
 

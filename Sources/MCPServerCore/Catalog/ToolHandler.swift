@@ -7,10 +7,18 @@ public struct ToolHandler: Sendable {
     /// The arguments mirrored into `Mcp-Param-*` headers (2026-07-28 `x-mcp-header`), found once at
     /// registration rather than on every call.
     let mirroredHeaders: [MirroredHeaders.Annotation]
+    /// Whether the handler may call ``ToolContext/elicit(key:message:requestedSchema:)``: such calls are prepared
+    /// for a question (a legacy call may turn into a stream), which other calls need not pay for.
+    public let asksForInput: Bool
 
-    init(tool: MCPTool, run: @escaping @Sendable (JSONValue, ToolContext) async throws -> MCPToolResult) {
+    init(
+        tool: MCPTool,
+        asksForInput: Bool = false,
+        run: @escaping @Sendable (JSONValue, ToolContext) async throws -> MCPToolResult
+    ) {
         self.tool = tool
         self.run = run
+        self.asksForInput = asksForInput
         self.mirroredHeaders = MirroredHeaders.annotations(in: tool.inputSchema)
     }
 }

@@ -3,6 +3,7 @@ public import Hummingbird
 import Logging
 import MCPWire
 import NIOCore
+import ServiceLifecycle
 
 /// `/mcp`: the Streamable HTTP transport in front of ``MCPDispatcher``.
 ///
@@ -80,21 +81,30 @@ public struct MCPController: Sendable {
         case .message(let status, let json):
             return Self.json(HTTPResponse.Status(code: status), json)
         case .stream(let events):
-            var headers = HTTPFields()
-            headers[.contentType] = "text/event-stream"
-            headers[.cacheControl] = "no-cache"
-            headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
             let body = ResponseBody { writer in
                 for await event in events {
-                    var buffer = ByteBuffer()
-                    buffer.writeString("event: message\ndata: ")
-                    buffer.writeBytes(event.serialized())
-                    buffer.writeString("\n\n")
-                    try await writer.write(buffer)
+                    try await writer.write(Self.event(event))
                 }
                 try await writer.finish(nil)
             }
-            return Response(status: .ok, headers: headers, body: body)
+            return Response(status: .ok, headers: Self.eventStreamHeaders, body: body)
+        case .subscription(let stream):
+            let body = ResponseBody { writer in
+                // The server's graceful shutdown waits for open requests, and a listen stream would keep it waiting
+                // until its lifetime ends: so shutdown ends the stream with its completion result instead.
+                try await withGracefulShutdownHandler {
+                    try await stream.run { frame in
+                        switch frame {
+                        case .message(let message): try await writer.write(Self.event(message))
+                        case .keepAlive: try await writer.write(ByteBuffer(string: ":\n\n"))
+                        }
+                    }
+                } onGracefulShutdown: {
+                    stream.end()
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: Self.eventStreamHeaders, body: body)
         case .insufficientScope(let id, let scope):
             let error = JSONRPCError(code: .invalidRequest, message: "Forbidden: the access token lacks scope \(scope)")
             return Self.json(.forbidden, JSONRPCErrorResponse(id: id, error: error).json)
@@ -102,6 +112,24 @@ public struct MCPController: Sendable {
     }
 
     private struct BodyTooLarge: Error {}
+
+    private static let eventStreamHeaders: HTTPFields = {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        // Proxies such as nginx would otherwise hold events back (2026-07-28 transport SHOULD).
+        headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
+        return headers
+    }()
+
+    /// One JSON-RPC message as an SSE event.
+    private static func event(_ message: JSONValue) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.writeString("event: message\ndata: ")
+        buffer.writeBytes(message.serialized())
+        buffer.writeString("\n\n")
+        return buffer
+    }
 
     static func methodNotAllowed() -> Response {
         var response = Self.error(

@@ -13,9 +13,12 @@ extension MCPDispatcher {
         var params: [String: JSONValue] { self.request.params ?? [:] }
     }
 
-    private enum Cacheable {
-        case yes
+    /// Whether a result carries 2026-07-28 caching hints, and with which lifetime.
+    enum Cacheable {
         case no
+        /// The server's ``cacheTTLMilliseconds``.
+        case yes
+        case milliseconds(Int)
     }
 
     func dispatch(_ call: Call) async -> MCPReply {
@@ -28,6 +31,7 @@ extension MCPDispatcher {
         case (MCPMethod.initialize, .legacy): return self.reply(call, self.initialize(call))
         case (MCPMethod.ping, .legacy): return self.reply(call, .success([:], .no))
         case (MCPMethod.discover, .modern): return self.reply(call, .success(self.discover(), .yes))
+        case (MCPMethod.subscriptionsListen, .modern): return self.listen(call)
         case (MCPMethod.toolsList, _):
             return self.reply(call, self.list(call, key: "tools", self.catalog.tools.map(\.tool.json)))
         case (MCPMethod.toolsCall, _): return await self.callTool(call)
@@ -46,42 +50,52 @@ extension MCPDispatcher {
 
     // MARK: - Replies
 
-    private enum Outcome {
+    enum Outcome {
         case success([String: JSONValue], Cacheable)
         case failure(JSONRPCError)
     }
 
-    private func reply(_ call: Call, _ outcome: Outcome) -> MCPReply {
+    func reply(_ call: Call, _ outcome: Outcome) -> MCPReply {
         switch outcome {
         case .success(let members, let cacheable):
-            return .message(status: 200, self.response(call, members, cacheable: cacheable == .yes))
+            return .message(status: 200, self.response(call, members, cacheable: cacheable))
         case .failure(let error):
             let status = call.era == .modern ? Self.modernStatus(for: error.code) : 200
             return .message(status: status, JSONRPCErrorResponse(id: call.request.id, error: error).json)
         }
     }
 
-    /// Wraps result members in a response, adding what the era requires.
-    private func response(_ call: Call, _ members: [String: JSONValue], cacheable: Bool) -> JSONValue {
+    /// Wraps result members in a response, adding what the era requires (`resultType` is `complete` unless the
+    /// members say otherwise).
+    func response(_ call: Call, _ members: [String: JSONValue], cacheable: Cacheable) -> JSONValue {
         var result = members
         if call.era == .modern {
-            result["resultType"] = "complete"
+            if result[MCPResultType.key] == nil { result[MCPResultType.key] = .string(MCPResultType.complete) }
             var meta = result["_meta"]?.objectValue ?? [:]
             meta[MCPMetaKey.serverInfo] = self.serverInfo.json
             result["_meta"] = .object(meta)
-            if cacheable {
-                result["ttlMs"] = .number(JSONNumber(self.cacheTTLMilliseconds))
+            let ttl: Int?
+            switch cacheable {
+            case .no: ttl = nil
+            case .yes: ttl = self.cacheTTLMilliseconds
+            case .milliseconds(let milliseconds): ttl = milliseconds
+            }
+            if let ttl {
+                result["ttlMs"] = .number(JSONNumber(ttl))
                 result["cacheScope"] = "public"
             }
         }
         return JSONRPCResponse(id: call.request.id, result: .object(result)).json
     }
 
-    private var capabilities: JSONValue {
-        [
-            "tools": ["listChanged": false],
-            "resources": ["subscribe": false, "listChanged": false],
-            "prompts": ["listChanged": false],
+    /// Change notifications need a stream to travel on: in 2026-07-28 the listen stream, where the host can hold one
+    /// open. The legacy era has no GET stream here (stateless, 405), so it announces none.
+    private func capabilities(_ era: MCPEra) -> JSONValue {
+        let notifies = era == .modern && self.streamsProgress
+        return [
+            "tools": ["listChanged": .bool(notifies)],
+            "resources": ["subscribe": .bool(notifies), "listChanged": .bool(notifies)],
+            "prompts": ["listChanged": .bool(notifies)],
         ]
     }
 
@@ -91,12 +105,14 @@ extension MCPDispatcher {
         guard case .string(let requested) = call.params["protocolVersion"] else {
             return .failure(.invalidParams("initialize needs params.protocolVersion (a string)"))
         }
+        // Only served versions: echo the client's, else the newest served (the handshake's rule); `call.version` is
+        // that newest one.
         let requestedVersion = MCPProtocolVersion(rawValue: requested)
         let negotiated =
-            MCPProtocolVersion.legacy.contains(requestedVersion) ? requestedVersion : MCPProtocolVersion.latestLegacy
+            self.protocolVersions.legacy.contains(requestedVersion) ? requestedVersion : call.version
         var result: [String: JSONValue] = [
             "protocolVersion": .string(negotiated.rawValue),
-            "capabilities": self.capabilities,
+            "capabilities": self.capabilities(.legacy),
             "serverInfo": self.serverInfo.json,
         ]
         if let instructions = self.instructions { result["instructions"] = .string(instructions) }
@@ -109,8 +125,8 @@ extension MCPDispatcher {
 
     private func discover() -> [String: JSONValue] {
         var result: [String: JSONValue] = [
-            "supportedVersions": .array(MCPProtocolVersion.all.reversed().map { .string($0.rawValue) }),
-            "capabilities": self.capabilities,
+            "supportedVersions": .array(self.protocolVersions.newestFirst),
+            "capabilities": self.capabilities(.modern),
         ]
         if let instructions = self.instructions { result["instructions"] = .string(instructions) }
         return result
@@ -134,8 +150,10 @@ extension MCPDispatcher {
         }
         do {
             let contents: [MCPResourceContents]
+            var cacheable = Cacheable.yes
             if let handler = self.catalog.resources.first(where: { $0.resource.uri == uri }) {
                 contents = try await handler.read()
+                if let ttl = handler.ttlMilliseconds { cacheable = .milliseconds(ttl) }
             } else if let (handler, variables) = self.catalog.resourceTemplates.lazy.compactMap({ handler in
                 handler.matcher.match(uri).map { (handler, $0) }
             }).first {
@@ -145,7 +163,7 @@ extension MCPDispatcher {
                 let code: JSONRPCErrorCode = call.era == .modern ? .invalidParams : .resourceNotFound
                 return .failure(JSONRPCError(code: code, message: "Resource not found", data: ["uri": .string(uri)]))
             }
-            return .success(["contents": .array(contents.map(\.json))], .yes)
+            return .success(["contents": .array(contents.map(\.json))], cacheable)
         } catch {
             call.logger.error("Resource read failed", metadata: ["mcp.uri": "\(uri)", "error": "\(error)"])
             return .failure(.internalError("the resource could not be read"))
@@ -187,78 +205,6 @@ extension MCPDispatcher {
         } catch {
             call.logger.error("Prompt failed", metadata: ["mcp.prompt": "\(name)", "error": "\(error)"])
             return .failure(.internalError("the prompt could not be produced"))
-        }
-    }
-
-    // MARK: - Tools
-
-    private func callTool(_ call: Call) async -> MCPReply {
-        guard case .string(let name) = call.params["name"] else {
-            return self.reply(call, .failure(.invalidParams("tools/call needs params.name (a string)")))
-        }
-        guard let handler = self.catalog.tool(named: name) else {
-            return self.reply(call, .failure(.invalidParams("unknown tool '\(name)'")))
-        }
-        let arguments = call.params["arguments"] ?? .object([:])
-        var progressToken: JSONValue?
-        switch call.request.meta?[MCPMetaKey.progressToken] {
-        case .some(.string(let token)): progressToken = .string(token)
-        case .some(.number(let token)) where token.isInteger: progressToken = .number(token)
-        default: progressToken = nil
-        }
-        guard let progressToken, self.streamsProgress else {
-            let result = await self.runTool(handler, arguments: arguments, call: call, progressSink: nil)
-            return .message(status: 200, self.response(call, result.jsonMembers, cacheable: false))
-        }
-
-        let gate = ProgressGate()
-        let sink: @Sendable (Double, Double?, String?) async -> Void = { progress, total, message in
-            var params: [String: JSONValue] = [
-                "progressToken": progressToken, "progress": .number(JSONNumber(progress)),
-            ]
-            if let total { params["total"] = .number(JSONNumber(total)) }
-            if let message { params["message"] = .string(message) }
-            gate.progress(JSONRPCNotification(method: MCPMethod.progressNotification, params: params).json)
-        }
-        // Unstructured on purpose: the tool must keep running after this function returns the stream, and
-        // it is cancelled through the stream when the client goes away.
-        let task = Task {
-            let result = await self.runTool(handler, arguments: arguments, call: call, progressSink: sink)
-            gate.finish(self.response(call, result.jsonMembers, cacheable: false))
-        }
-        gate.cancelOnTermination(task)
-        switch await gate.decision() {
-        case .result(let response): return .message(status: 200, response)
-        case .stream: return .stream(gate.events)
-        }
-    }
-
-    private func runTool(
-        _ handler: ToolHandler,
-        arguments: JSONValue,
-        call: Call,
-        progressSink: (@Sendable (Double, Double?, String?) async -> Void)?
-    ) async -> MCPToolResult {
-        let name = handler.tool.name
-        guard case .object = arguments else {
-            return .error(
-                "Invalid arguments for tool '\(name)': arguments must be an object, not \(arguments.typeName)"
-            )
-        }
-        if let violation = JSONSchemaCheck.firstViolation(of: handler.tool.inputSchema, in: arguments) {
-            return .error("Invalid arguments for tool '\(name)': \(violation)")
-        }
-        let context = ToolContext(logger: call.logger, protocolVersion: call.version, progressSink: progressSink)
-        call.logger.debug("Tool started", metadata: ["mcp.tool": "\(name)"])
-        do {
-            return try await handler.run(arguments, context)
-        } catch let error as ToolError {
-            return .error(error.message)
-        } catch is CancellationError {
-            return .error("Tool '\(name)' was cancelled")
-        } catch {
-            call.logger.error("Tool failed", metadata: ["mcp.tool": "\(name)", "error": "\(error)"])
-            return .error("Tool '\(name)' failed; the server log has the details")
         }
     }
 }

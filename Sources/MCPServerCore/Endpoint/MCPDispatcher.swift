@@ -5,12 +5,14 @@ public import MCPWire
 ///
 /// It knows nothing of HTTP libraries: the local server and the Lambda adapter both hand it the body and
 /// a header lookup and turn the ``MCPReply`` into their own response. Nothing is kept between requests,
-/// so any process can answer any request.
+/// so any process can answer any request; what outlives a request is bounded and per process: open
+/// `subscriptions/listen` streams (``changes``) and legacy-era questions waiting for the client's answer.
 ///
 /// Era rules: a request whose `_meta` carries `io.modelcontextprotocol/protocolVersion`, or whose
 /// `MCP-Protocol-Version` header names a modern revision, or that is `server/discover`, follows
 /// 2026-07-28; everything else follows the `initialize`-based revisions, with a missing header meaning
-/// 2025-03-26.
+/// 2025-03-26. Only ``protocolVersions`` are served: a deployment without the modern era answers like a legacy
+/// server that never heard of it, and one without the legacy era refuses `initialize` naming the versions it has.
 public struct MCPDispatcher: Sendable {
     /// The catalog served.
     public let catalog: MCPCatalog
@@ -20,22 +22,41 @@ public struct MCPDispatcher: Sendable {
     public let instructions: String?
     /// How long clients may cache list results and `server/discover` (2026-07-28 `ttlMs`).
     public let cacheTTLMilliseconds: Int
-    /// Whether a tool call with a progress token may be answered as an SSE stream of progress notifications.
-    /// `false` on Lambda, whose buffered responses can only carry one JSON answer.
+    /// Whether an answer may be an SSE stream: progress before a tool's result, a `subscriptions/listen` stream, a
+    /// legacy-era question to the client. `false` on Lambda, whose buffered responses can only carry one JSON
+    /// answer: there listen ends at once and legacy questions fail as tool errors.
     public let streamsProgress: Bool
+    /// The protocol versions served (`--protocol-versions`).
+    public let protocolVersions: ServedProtocolVersions
+    /// Bounds on listen streams, pending questions and request state.
+    public let limits: InteractionLimits
+    /// Changes reported to `subscriptions/listen` streams; publish here from outside tool calls.
+    public let changes: ChangeFeed
+    let pendingRequests: PendingClientRequests
+    let requestState: RequestStateSealer
 
+    /// - Parameter requestStateSecret: the key 2026-07-28 `requestState` is signed with; give every process that
+    ///   may receive a retry the same one. `nil` draws a random key for this process.
     public init(
         catalog: MCPCatalog,
         serverInfo: MCPImplementation = MCPImplementation(name: "remote-mcp", version: RemoteMCP.version),
         instructions: String? = nil,
         cacheTTLMilliseconds: Int = 300_000,
-        streamsProgress: Bool = true
+        streamsProgress: Bool = true,
+        protocolVersions: ServedProtocolVersions = .all,
+        limits: InteractionLimits = InteractionLimits(),
+        requestStateSecret: [UInt8]? = nil
     ) {
         self.catalog = catalog
         self.serverInfo = serverInfo
         self.instructions = instructions
         self.cacheTTLMilliseconds = cacheTTLMilliseconds
         self.streamsProgress = streamsProgress
+        self.protocolVersions = protocolVersions
+        self.limits = limits
+        self.changes = ChangeFeed(maxSubscribers: limits.maxListeners)
+        self.pendingRequests = PendingClientRequests(limit: limits.maxPendingQuestions)
+        self.requestState = RequestStateSealer(secret: requestStateSecret, lifetime: limits.requestStateLifetime)
     }
 
     /// Answers one POSTed body.
@@ -61,8 +82,15 @@ public struct MCPDispatcher: Sendable {
                 || headerVersion?.era == .modern
             var logger = logger
             logger[metadataKey: "rpc.method"] = "\(request.method)"
-            if modern {
+            if modern, self.protocolVersions.serves(.modern) {
                 return await self.handleModern(request, head: head, logger: logger, authorization: authorization)
+            }
+            if modern, request.method == MCPMethod.discover {
+                // A legacy-only deployment answers as a legacy server that never heard of the method: in a 200,
+                // which a dual-era client's probe reads as "legacy" and falls back to initialize. (-32022 would
+                // tell it the server is modern.)
+                let error = JSONRPCError.methodNotFound(request.method)
+                return .message(status: 200, JSONRPCErrorResponse(id: request.id, error: error).json)
             }
             return await self.handleLegacy(
                 request,
@@ -71,18 +99,47 @@ public struct MCPDispatcher: Sendable {
                 authorization: authorization
             )
         case .notification:
-            if let headerVersion, !headerVersion.isSupported {
+            if let headerVersion, !self.protocolVersions.serves(headerVersion) {
                 return .message(status: 400, self.unsupportedVersion(headerVersion.rawValue, id: nil))
             }
             return .accepted
-        case .response, .errorResponse:
-            // Legacy clients answer server requests this way; we send none, so there is nothing to match.
-            guard headerVersion?.era != .modern else {
-                let error = JSONRPCError.invalidRequest("clients must not send responses in protocol \(headerVersion!)")
-                return .message(status: 400, JSONRPCErrorResponse(id: nil, error: error).json)
-            }
-            return .accepted
+        case .response(let response):
+            return self.accept(
+                response.id,
+                .result(response.result),
+                headerVersion: headerVersion,
+                logger: logger,
+                authorization: authorization
+            )
+        case .errorResponse(let response):
+            return self.accept(
+                response.id,
+                .error(response.error),
+                headerVersion: headerVersion,
+                logger: logger,
+                authorization: authorization
+            )
         }
+    }
+
+    /// A legacy client's response to a question the server asked on a call's stream.
+    private func accept(
+        _ id: JSONRPCID?,
+        _ answer: PendingClientRequests.Answer,
+        headerVersion: MCPProtocolVersion?,
+        logger: Logger,
+        authorization: MCPAuthorization?
+    ) -> MCPReply {
+        guard headerVersion?.era != .modern else {
+            let error = JSONRPCError.invalidRequest("clients must not send responses in protocol \(headerVersion!)")
+            return .message(status: 400, JSONRPCErrorResponse(id: nil, error: error).json)
+        }
+        // Accepted even when nothing waits for it (answered late, or asked by another process): the client did
+        // nothing wrong, and the asker has already told its caller what happened.
+        if let id, !self.pendingRequests.resolve(id: id, principal: authorization?.clientID, answer: answer) {
+            logger.debug("A client response matched no open question", metadata: ["rpc.id": "\(id)"])
+        }
+        return .accepted
     }
 
     // MARK: - Eras
@@ -93,16 +150,29 @@ public struct MCPDispatcher: Sendable {
         logger: Logger,
         authorization: MCPAuthorization?
     ) async -> MCPReply {
+        let served = self.protocolVersions.legacy
+        guard let latestServed = served.last else {
+            // A modern-only deployment names what it speaks: a legacy client has no way forward, and this message
+            // may be all it can show its user (2026-07-28 versioning).
+            let requested =
+                request.method == MCPMethod.initialize
+                ? request.params?["protocolVersion"]?.stringValue ?? "none"
+                : (headerVersion ?? MCPProtocolVersion.assumedWhenHeaderAbsent).rawValue
+            return .message(status: 400, self.unsupportedVersion(requested, id: request.id))
+        }
         let version: MCPProtocolVersion
         if request.method == MCPMethod.initialize {
-            version = MCPProtocolVersion.latestLegacy
+            version = latestServed
         } else if let headerVersion {
-            guard MCPProtocolVersion.legacy.contains(headerVersion) else {
+            guard served.contains(headerVersion) else {
                 return .message(status: 400, self.unsupportedVersion(headerVersion.rawValue, id: request.id))
             }
             version = headerVersion
         } else {
-            version = MCPProtocolVersion.assumedWhenHeaderAbsent
+            // The spec's assumption is a SHOULD; when 2025-03-26 is not served, the newest served version is the
+            // likelier truth than a refusal of a client that merely left the header out.
+            let assumed = MCPProtocolVersion.assumedWhenHeaderAbsent
+            version = served.contains(assumed) ? assumed : latestServed
         }
         let call = Call(request: request, era: .legacy, version: version, logger: logger, authorization: authorization)
         return await self.dispatch(call)
@@ -137,7 +207,7 @@ public struct MCPDispatcher: Sendable {
             )
         }
         let version = MCPProtocolVersion(rawValue: requested)
-        guard MCPProtocolVersion.modern.contains(version) else {
+        guard version.era == .modern, self.protocolVersions.serves(version) else {
             return .message(status: 400, self.unsupportedVersion(requested, id: request.id))
         }
         guard let methodHeader = head.header(MCPHeader.method) else {
@@ -187,13 +257,13 @@ public struct MCPDispatcher: Sendable {
     }
 
     private func unsupportedVersion(_ requested: String, id: JSONRPCID?) -> JSONValue {
+        let supported = self.protocolVersions.newestFirst
+        // The versions go in the message too: a legacy client may show only the message to its user.
+        let names = supported.compactMap(\.stringValue).joined(separator: ", ")
         let error = JSONRPCError(
             code: .unsupportedProtocolVersion,
-            message: "Unsupported protocol version: \(requested)",
-            data: [
-                "supported": .array(MCPProtocolVersion.all.reversed().map { .string($0.rawValue) }),
-                "requested": .string(requested),
-            ]
+            message: "Unsupported protocol version: \(requested) (supported: \(names))",
+            data: ["supported": .array(supported), "requested": .string(requested)]
         )
         return JSONRPCErrorResponse(id: id, error: error).json
     }
@@ -203,7 +273,7 @@ public struct MCPDispatcher: Sendable {
         switch method {
         case MCPMethod.toolsCall: OAuthScope.tools
         case MCPMethod.toolsList, MCPMethod.resourcesList, MCPMethod.resourcesTemplatesList, MCPMethod.resourcesRead,
-            MCPMethod.promptsList, MCPMethod.promptsGet:
+            MCPMethod.promptsList, MCPMethod.promptsGet, MCPMethod.subscriptionsListen:
             OAuthScope.read
         default: nil
         }

@@ -4,11 +4,12 @@ import NIOConcurrencyHelpers
 /// Decides, while a tool runs, whether its answer is plain JSON or an SSE stream.
 ///
 /// The HTTP status and content type must be chosen before the first byte goes out, but only the tool
-/// knows whether it will report progress. So the answer waits for the first of two events: the tool's
-/// first progress report (then: stream, with that report first) or its result (then: one JSON message).
+/// knows whether it will report progress or ask the client something. So the answer waits for the first of two
+/// events: the tool's first message for the stream (a progress report, a legacy question; then: stream, with that
+/// message first) or its result (then: one JSON message).
 final class ProgressGate: Sendable {
     enum Decision: Sendable {
-        case result(JSONValue)
+        case result(status: Int, JSONValue)
         case stream
     }
 
@@ -43,21 +44,23 @@ final class ProgressGate: Sendable {
         self.continuation.onTermination = { _ in task.cancel() }
     }
 
-    /// A progress notification: decides for a stream if nothing was decided yet.
-    func progress(_ notification: JSONValue) {
-        self.continuation.yield(notification)
+    /// A message before the result (a progress notification, a request to the client): decides for a stream if
+    /// nothing was decided yet.
+    func emit(_ message: JSONValue) {
+        self.continuation.yield(message)
         self.decide(.stream)
     }
 
-    /// The final response: decides for plain JSON if nothing was decided yet, else ends the stream.
-    func finish(_ response: JSONValue) {
+    /// The final response: decides for plain JSON with `status` if nothing was decided yet, else ends the stream
+    /// (where the status is already 200 and the response says what happened).
+    func finish(_ response: JSONValue, status: Int = 200) {
         let streaming = self.state.withLockedValue { $0.decided }
         if streaming {
             self.continuation.yield(response)
             self.continuation.finish()
         } else {
             self.continuation.finish()
-            self.decide(.result(response))
+            self.decide(.result(status: status, response))
         }
     }
 

@@ -4,3 +4,4 @@ public import MCPCommandLine
 // The protocol is written with its module's name, which tells the compiler this conformance of a type from
 // another module is intended.
 extension TransportChoice: MCPCommandLine.CaseInsensitiveArgument {}
+extension ProtocolChoice: MCPCommandLine.CaseInsensitiveArgument {}
