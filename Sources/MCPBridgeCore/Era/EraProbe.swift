@@ -69,16 +69,16 @@ struct EraProbe: Sendable {
     static func classify(status: Int, answer: JSONRPCMessage?) -> ServerEra {
         switch answer {
         case .response(let response) where response.id == Self.requestID:
-            guard response.result["supportedVersions"]?.arrayValue != nil else { return .legacy }
+            // Modern for the bridge only if it names the revision the bridge speaks.
+            let supported = response.result["supportedVersions"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            guard supported.contains(MCPProtocolVersion.latest.rawValue) else { return .legacy }
             return .modern(discover: response.result)
-        case .errorResponse(let error) where ModernWire.isModernError(error.error.code):
-            // A modern server refusing the version the bridge speaks: legacy still, if it also serves a legacy one.
+        case .errorResponse(let error) where error.error.code == .unsupportedProtocolVersion:
+            // A server refusing the revision the bridge speaks cannot be spoken to in it: try initialize.
             let supported = error.error.data?["supported"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            if !supported.contains(MCPProtocolVersion.latest.rawValue),
-                supported.contains(where: { MCPProtocolVersion(rawValue: $0).era == .legacy })
-            {
-                return .legacy
-            }
+            return supported.contains(MCPProtocolVersion.latest.rawValue) ? .modern(discover: nil) : .legacy
+        case .errorResponse(let error) where ModernWire.isModernError(error.error.code):
+            // A header or capability complaint: the server read the request as 2026-07-28.
             return .modern(discover: nil)
         default:
             return .legacy

@@ -216,4 +216,16 @@ struct LegacyHostTranslationTests {
         // One stream per wait, plus the one after the last wait began: no stream opened without a wait before it.
         #expect(rig.upstream.requests("subscriptions/listen").count == 5)
     }
+
+    @Test("a server that never answers the bridge's own server/discover cannot hang the host: initialize gets an error")
+    func discoverDeadline() async throws {
+        let rig = TranslationRig(server: .modern, deadline: .milliseconds(200)) { message, _ in
+            // Holds every request open, as a server sending only keep-alives would.
+            if case .request = message { try await OneShot<Void>().value }
+        }
+        rig.write(Self.initialize())
+        let answer = try await rig.answer(to: "init")
+        #expect(answer["error"]?["data"]?["kind"] == "timeout")
+        await rig.finish()
+    }
 }

@@ -17,6 +17,7 @@ struct TranslationRig {
 
     init(
         server: ProtocolChoice,
+        deadline: Duration = .seconds(30),
         pause: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         script: @escaping @Sendable (JSONRPCMessage, any ServerMessageSink) async throws -> Void
     ) {
@@ -36,6 +37,7 @@ struct TranslationRig {
             ),
             serverURL: URL(string: "https://mcp.example.com/mcp")!,
             logger: logger,
+            deadline: deadline,
             pause: pause
         )
         let relay = Relay(connection: translator, output: host, shutdownGrace: .seconds(30), logger: logger)
