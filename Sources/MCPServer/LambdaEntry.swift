@@ -54,20 +54,21 @@ enum LambdaEntry {
             logger: logger
         )
         // The store first, so it is shut down after the loop has answered the event in hand.
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    .init(service: assembly.store),
-                    .init(
-                        service: LambdaService(runtime: runtime, handler: handler, logger: logger),
-                        successTerminationBehavior: .gracefullyShutdownGroup,
-                        failureTerminationBehavior: .gracefullyShutdownGroup
-                    ),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
+        var configuration = ServiceGroupConfiguration(
+            services: [
+                .init(service: assembly.store),
+                .init(
+                    service: LambdaService(runtime: runtime, handler: handler, logger: logger),
+                    successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup
+                ),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
         )
+        // As `serve`: a shutdown that would wait longer on an event in hand is cancelled instead.
+        configuration.maximumGracefulShutdownDuration = ServeCommand.gracefulShutdownTimeout
+        let group = ServiceGroup(configuration: configuration)
         logger.info(
             "Lambda runtime ready",
             metadata: ["init_ms": "\((ContinuousClock.now - startTime).inMilliseconds)"]

@@ -92,6 +92,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Authorization") var auth: AuthOptions
 
+    @OptionGroup(title: "Listen streams and questions") var interaction: InteractionOptions
+
     @OptionGroup(title: "TLS and client certificates") var tls: TLSOptions
 
     func run() async throws {
@@ -120,7 +122,8 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger,
             onReady: { url in ReadyLine.announce(mcpURL: url, format: format) }
         )
-        try await app.runService()
+        let group = ServiceGroup(configuration: Self.serviceGroupConfiguration(app, logger: logger))
+        try await group.run()
         logger.info("Stopped")
     }
 
@@ -206,7 +209,8 @@ struct ServeCommand: AsyncParsableCommand {
             logFormat: format,
             auth: auth,
             tls: tls,
-            protocolVersions: try variables.resolve(self.protocolVersions, env: "MCP_SERVER_PROTOCOL_VERSIONS")
+            protocolVersions: try variables.resolve(self.protocolVersions, env: "MCP_SERVER_PROTOCOL_VERSIONS"),
+            limits: try self.interaction.resolve(variables)
         )
     }
 }
@@ -232,4 +236,5 @@ struct ServeSettings: Sendable {
     var auth: AuthSettings
     var tls: TLSSettings
     var protocolVersions: ServedProtocolVersions
+    var limits: InteractionLimits
 }

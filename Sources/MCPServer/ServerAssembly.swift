@@ -56,9 +56,11 @@ struct ServerAssembly: Sendable {
             catalog: .builtIn,
             streamsProgress: host.streamsProgress,
             protocolVersions: settings.protocolVersions,
-            // A retry may reach another instance (Lambda): with an operator-given signing key they all derive the
-            // same request-state key; with the key in the store (one process) a random key per process will do.
-            requestStateSecret: authorizationServer?.keyRing.derivedSecret(purpose: "request state")
+            limits: settings.limits,
+            // A retry may reach another instance (Lambda, or `serve` processes sharing a store): they all derive the
+            // request-state keys from the signing keys they share, configured or stored. Without authentication
+            // there is no shared key, so the key is random per process and a retry must reach the same one.
+            requestStateKeys: authorizationServer.map { .derived(from: $0.keyRing) } ?? .random()
         )
         logger.debug("Protocol versions served", metadata: ["versions": "\(settings.protocolVersions)"])
         let dependencies = ServerDependencies(

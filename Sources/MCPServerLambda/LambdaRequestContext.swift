@@ -44,4 +44,7 @@ public struct LambdaRequestContext: MCPRequestContext {
     }
 
     public func clientCertificateDER() async -> [UInt8]? { self.certificate }
+
+    /// Nothing to close: the response is collected whole and sent to the Runtime API, and this host never streams.
+    public func closeConnection() {}
 }

@@ -127,14 +127,14 @@ struct ConfirmToolTests {
 
     @Test func aStateFromAnotherServerIsRefusedUnlessItSharesTheSecret() async throws {
         let secret = Array("a shared secret for request state".utf8)
-        let issuer = MCPDispatcher(catalog: .builtIn, requestStateSecret: secret)
+        let issuer = MCPDispatcher(catalog: .builtIn, requestStateKeys: .fixed([secret]))
         let state = try await makeApp(dispatcher: issuer).test(.router) { client in
             try #require(try await Self.confirm(client).result?["requestState"])
         }
         let retry: [String: JSONValue] = [
             "inputResponses": Self.answer("accept", confirmed: true), "requestState": state,
         ]
-        let sibling = MCPDispatcher(catalog: .builtIn, streamsProgress: false, requestStateSecret: secret)
+        let sibling = MCPDispatcher(catalog: .builtIn, streamsProgress: false, requestStateKeys: .fixed([secret]))
         try await makeApp(dispatcher: sibling).test(.router) { client in
             let answer = try await Self.confirm(client, id: 2, extra: retry)
             #expect(answer.result?["structuredContent"] == ["answer": "yes"])
@@ -176,7 +176,7 @@ struct ConfirmToolTests {
             let answer = try await Self.confirm(client, capabilities: capabilities)
             #expect(answer.status == .badRequest)
             #expect(answer.errorCode == -32021)
-            #expect(try answer.json["error"]?["data"]?["requiredCapabilities"] == ["elicitation": [:]])
+            #expect(try answer.json["error"]?["data"]?["requiredCapabilities"] == ["elicitation": ["form": [:]]])
         }
     }
 

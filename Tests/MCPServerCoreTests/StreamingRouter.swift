@@ -13,27 +13,36 @@ struct StreamingRouter: Sendable {
     let dispatcher: MCPDispatcher
     private let responder: RouterResponder<StreamTestContext>
 
-    init(dispatcher: MCPDispatcher) {
+    /// - Parameters:
+    ///   - base: the public base URL the router answers with (its MCP URL is `base + "/mcp"`).
+    ///   - authorizationServer: guards `/mcp` with real tokens when given; then requests need an `Authorization`
+    ///     header, and `as`/`authorization` of ``post(_:headers:as:authorization:connection:_:)`` are replaced.
+    init(dispatcher: MCPDispatcher, base: String = "http://mcp.test", authorizationServer: AuthorizationServer? = nil) {
         self.dispatcher = dispatcher
         let dependencies = ServerDependencies(
             dispatcher: dispatcher,
-            store: InMemoryServerStore(),
+            store: authorizationServer?.store ?? InMemoryServerStore(),
             originPolicy: OriginPolicy(allowedOrigins: []),
             maxBodyBytes: ServerConfiguration.defaultMaxBodyBytes,
-            baseURL: .fixed(URL(string: "http://mcp.test")!),
-            authorizationServer: nil
+            baseURL: .fixed(URL(string: base)!),
+            authorizationServer: authorizationServer
         )
         self.responder = buildRouter(context: StreamTestContext.self, dependencies: dependencies).buildResponder()
     }
 
     /// POSTs `body` to `/mcp` and hands `inspect` the answer as it arrives; when `inspect` returns, the client goes
     /// away (the body's writing is cancelled), as a closed connection would do it.
-    /// - Parameter principal: the client a verified token would name (the router has no authorization server, so
-    ///   nothing replaces it).
+    /// - Parameters:
+    ///   - principal: the client a verified token would name, with scopes `mcp:read` and `mcp:tools` (without an
+    ///     authorization server nothing replaces it).
+    ///   - authorization: what a verified token would allow, instead of `principal`'s.
+    ///   - connection: the connection the request arrives on, for a test that drops or stalls it.
     func post<T: Sendable>(
         _ body: JSONValue,
         headers: [String: String],
         as principal: String? = nil,
+        authorization: MCPAuthorization? = nil,
+        connection: TestConnection = TestConnection(),
         _ inspect: (LiveAnswer) async throws -> T
     ) async throws -> T {
         var fields: HTTPFields = [.contentType: "application/json", .accept: "application/json, text/event-stream"]
@@ -42,17 +51,15 @@ struct StreamingRouter: Sendable {
             head: HTTPRequest(method: .post, scheme: "http", authority: "mcp.test", path: "/mcp", headerFields: fields),
             body: RequestBody(buffer: ByteBuffer(bytes: body.serialized()))
         )
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        var context = StreamTestContext(source: .init(logger: logger))
-        context.authorization = principal.map {
-            MCPAuthorization(clientID: $0, scopes: [OAuthScope.read, OAuthScope.tools])
-        }
+        var context = StreamTestContext(source: .init(logger: Self.logger, connection: connection))
+        context.authorization =
+            authorization
+            ?? principal.map { MCPAuthorization(clientID: $0, scopes: [OAuthScope.read, OAuthScope.tools]) }
         let response = try await self.responder.respond(to: request, context: context)
         let (frames, continuation) = AsyncThrowingStream.makeStream(of: LiveAnswer.Frame.self)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                let writer = FrameWriter(continuation: continuation)
+                let writer = FrameWriter(continuation: continuation, connection: connection)
                 do {
                     try await response.body.write(writer)
                     continuation.finish()
@@ -66,13 +73,46 @@ struct StreamingRouter: Sendable {
         }
     }
 
+    /// Any request, answered whole (for the OAuth endpoints).
+    func request(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        headers: [String: String] = [:],
+        body: String = ""
+    ) async throws -> (status: HTTPResponse.Status, body: String) {
+        var fields = HTTPFields()
+        for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
+        let request = Request(
+            head: HTTPRequest(method: method, scheme: "http", authority: "mcp.test", path: path, headerFields: fields),
+            body: RequestBody(buffer: ByteBuffer(string: body))
+        )
+        let connection = TestConnection()
+        let context = StreamTestContext(source: .init(logger: Self.logger, connection: connection))
+        let response = try await self.responder.respond(to: request, context: context)
+        let (frames, continuation) = AsyncThrowingStream.makeStream(of: LiveAnswer.Frame.self)
+        try await response.body.write(FrameWriter(continuation: continuation, connection: connection))
+        continuation.finish()
+        var text = ""
+        for try await frame in frames { if case .body(let part) = frame { text += part } }
+        return (response.status, text)
+    }
+
+    private static let logger: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return logger
+    }()
+
     /// A 2026-07-28 request with the envelope and headers `client.modern` sends.
     func modern<T: Sendable>(
         _ method: String,
         params: [String: JSONValue] = [:],
         id: JSONValue = 1,
         capabilities: JSONValue = [:],
+        headers extra: [String: String] = [:],
         as principal: String? = nil,
+        authorization: MCPAuthorization? = nil,
+        connection: TestConnection = TestConnection(),
         _ inspect: (LiveAnswer) async throws -> T
     ) async throws -> T {
         var params = params
@@ -81,8 +121,16 @@ struct StreamingRouter: Sendable {
         if let name = params["name"]?.stringValue ?? params["uri"]?.stringValue {
             headers["Mcp-Name"] = MCPHeader.encodeValue(name)
         }
+        headers.merge(extra) { $1 }
         let body: JSONValue = ["jsonrpc": "2.0", "id": id, "method": .string(method), "params": .object(params)]
-        return try await self.post(body, headers: headers, as: principal, inspect)
+        return try await self.post(
+            body,
+            headers: headers,
+            as: principal,
+            authorization: authorization,
+            connection: connection,
+            inspect
+        )
     }
 
     /// A legacy request (after initialize) with `MCP-Protocol-Version: version`.
@@ -144,13 +192,16 @@ struct LiveAnswer: Sendable {
 /// Splits an SSE body into frames as it is written; a body that is not SSE passes through whole.
 private final class FrameWriter: ResponseBodyWriter {
     let continuation: AsyncThrowingStream<LiveAnswer.Frame, any Error>.Continuation
+    let connection: TestConnection
     private var pending: [UInt8] = []
 
-    init(continuation: AsyncThrowingStream<LiveAnswer.Frame, any Error>.Continuation) {
+    init(continuation: AsyncThrowingStream<LiveAnswer.Frame, any Error>.Continuation, connection: TestConnection) {
         self.continuation = continuation
+        self.connection = connection
     }
 
     func write(_ buffer: ByteBuffer) async throws {
+        try await self.connection.admitWrite()
         self.pending += buffer.readableBytesView
         while let end = self.frameEnd() {
             let frame = String(decoding: self.pending[..<end], as: UTF8.self)
@@ -181,6 +232,7 @@ private final class FrameWriter: ResponseBodyWriter {
 struct StreamTestContext: MCPRequestContext {
     struct Source: RequestContextSource {
         var logger: Logger
+        var connection: TestConnection
     }
 
     var coreContext: CoreRequestContextStorage
@@ -189,10 +241,16 @@ struct StreamTestContext: MCPRequestContext {
     var authorization: MCPAuthorization?
     var peerIPAddress: String? { "127.0.0.1" }
     var localPort: Int? { nil }
+    let connection: TestConnection
 
     init(source: Source) {
         self.coreContext = .init(source: source)
+        self.connection = source.connection
     }
 
     func clientCertificateDER() async -> [UInt8]? { nil }
+
+    func closeConnection() {
+        self.connection.close()
+    }
 }

@@ -88,7 +88,8 @@ struct SubscriptionsListenTests {
         let router = Self.router(
             limits: InteractionLimits(listenLifetime: .milliseconds(400), keepAliveInterval: .milliseconds(20))
         )
-        try await router.modern("subscriptions/listen", params: ["notifications": [:]]) { answer in
+        try await router.modern("subscriptions/listen", params: ["notifications": ["toolsListChanged": true]]) {
+            answer in
             #expect(try await answer.nextMessage()?["method"] == "notifications/subscriptions/acknowledged")
             #expect(try await answer.next() == .comment)
             let completion = try #require(try await answer.nextMessage())
@@ -109,19 +110,24 @@ struct SubscriptionsListenTests {
         _ = try await Self.bump(router, lists: ["tools"])
     }
 
-    @Test func tooManyListenersAreRefused() async throws {
+    static let tools: [String: JSONValue] = ["notifications": ["toolsListChanged": true]]
+
+    @Test func aFullServerAnswers503WithRetryAfter() async throws {
         let router = Self.router(limits: InteractionLimits(maxListeners: 1))
-        try await router.modern("subscriptions/listen", params: ["notifications": [:]], id: "first") { first in
+        try await router.modern("subscriptions/listen", params: Self.tools, id: "first", as: "alice") { first in
             _ = try await first.nextMessage()
-            let second = try await router.modern("subscriptions/listen", params: ["notifications": [:]], id: "second") {
-                ($0.status, try JSONValue(parsing: try await $0.text()))
+            let second = try await router.modern("subscriptions/listen", params: Self.tools, id: "second", as: "bob") {
+                ($0.status, $0.headers[.retryAfter], try JSONValue(parsing: try await $0.text()))
             }
-            #expect(second.1["id"] == "second")
-            #expect(second.1["error"]?["code"] == -32603)
-            #expect(second.1["error"]?["message"]?.stringValue?.contains("at most 1") == true)
+            #expect(second.0 == .serviceUnavailable)
+            #expect(second.1 == "30")
+            #expect(second.2["id"] == "second")
+            #expect(second.2["error"]?["code"] == -32603)
+            #expect(second.2["error"]?["message"]?.stringValue?.contains("1 subscriptions/listen streams") == true)
+            #expect(second.2["error"]?["data"]?["retryAfterSeconds"] == 30)
         }
         // The place is free again.
-        try await router.modern("subscriptions/listen", params: ["notifications": [:]], id: "third") { third in
+        try await router.modern("subscriptions/listen", params: Self.tools, id: "third", as: "bob") { third in
             let ack = try await third.nextMessage()
             #expect(ack?["method"] == "notifications/subscriptions/acknowledged")
         }
@@ -129,11 +135,11 @@ struct SubscriptionsListenTests {
 
     @Test func resourceSubscriptionsAreCappedAndTheAcknowledgementSaysWhich() async throws {
         let router = Self.router(limits: InteractionLimits(maxResourceSubscriptions: 2))
-        let uris: JSONValue = ["a://1", "a://1", "a://2", "a://3"]
+        let uris: JSONValue = ["greeting://a", "greeting://a", "greeting://b", "greeting://c"]
         try await router.modern("subscriptions/listen", params: ["notifications": ["resourceSubscriptions": uris]]) {
             answer in
             let ack = try #require(try await answer.nextMessage())
-            #expect(ack["params"]?["notifications"] == ["resourceSubscriptions": ["a://1", "a://2"]])
+            #expect(ack["params"]?["notifications"] == ["resourceSubscriptions": ["greeting://a", "greeting://b"]])
         }
     }
 

@@ -104,6 +104,24 @@ struct TokenVerifierTests {
         }
     }
 
+    @Test func theAuthorizationCarriesTheTokensExpiry() async throws {
+        let (_, ring, verifier, client) = try await Self.setUp()
+        let claims = Self.claims(lifetime: 300, client: client)
+        let token = try await ring.sign(claims)
+        // Twice: verified, then from the cache.
+        for _ in 0..<2 {
+            #expect(try await verifier.verify(token, urls: Self.urls).expiresAt == claims.expiration.value)
+        }
+    }
+
+    @Test func removingAClientTellsTheObservers() async throws {
+        let (_, _, verifier, client) = try await Self.setUp()
+        let (removed, tell) = AsyncStream.makeStream(of: String.self)
+        verifier.whenClientRemoved { tell.yield($0) }
+        verifier.clientRemoved(client)
+        #expect(await removed.first { _ in true } == client)
+    }
+
     /// A token with a valid-looking header naming `kid` and no valid signature.
     static func unsignedToken(kid: String) async throws -> String {
         let header: JSONValue = ["typ": "at+jwt", "alg": "ES256", "kid": .string(kid)]

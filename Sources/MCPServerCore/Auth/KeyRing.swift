@@ -29,6 +29,8 @@ public actor KeyRing {
     /// ``TokenVerifier`` can drop what it verified under keys that are gone.
     public nonisolated var generation: Int { self.generationBox.withLockedValue { $0 } }
     private nonisolated let generationBox = NIOLockedValueBox(0)
+    /// The raw bytes of the keys that verify, the signing key first: what ``derivedSecrets(purpose:)`` derives from.
+    private nonisolated let keyMaterial = NIOLockedValueBox([[UInt8]]())
     /// Longest token lifetime; a retired key keeps verifying this long (plus slack) after retirement.
     let tokenLifetime: Duration
     static let refreshInterval: Duration = .seconds(30)
@@ -69,22 +71,25 @@ public actor KeyRing {
     /// The `kid` new tokens are signed with.
     public var currentKeyID: String { self.signingKID }
 
-    /// A 256-bit secret for `purpose`, derived (HKDF-SHA256) from the signing key the operator gave, so every
-    /// instance given that key derives the same secret, and knowing it reveals nothing of the key; `nil` when the
-    /// key lives in the store (one process, or instances that share no configured key).
-    public nonisolated func derivedSecret(purpose: String) -> [UInt8]? {
-        let material: String
-        switch self.source {
-        case .store: return nil
-        case .operatorPEM(let pem, _): material = pem
-        case .sharedSecret(let secret): material = secret
+    /// 256-bit secrets for `purpose`, one per key that verifies tokens, the signing key's first: derived
+    /// (HKDF-SHA256, with `purpose` as the domain) from each key's raw bytes, so every instance with the same keys
+    /// derives the same secrets, whether the keys come from the operator or from a shared store, and however the
+    /// PEM text is laid out; knowing a secret reveals nothing of its key. The list follows rotations: a secret of
+    /// the previous key still verifies what was made with it.
+    public nonisolated func derivedSecrets(purpose: String) -> [[UInt8]] {
+        self.keyMaterial.withLockedValue { $0 }.map { material in
+            HKDF<SHA256>.deriveKey(
+                inputKeyMaterial: SymmetricKey(data: material),
+                salt: Array("remote-mcp derived secret".utf8),
+                info: Array("remote-mcp \(purpose)".utf8),
+                outputByteCount: 32
+            ).withUnsafeBytes { Array($0) }
         }
-        let key = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: SymmetricKey(data: Array(material.utf8)),
-            info: Array("remote-mcp \(purpose)".utf8),
-            outputByteCount: 32
-        )
-        return key.withUnsafeBytes { Array($0) }
+    }
+
+    /// The raw private key (the P-256 scalar) of a PEM.
+    private static func rawKey(pem: String) throws -> [UInt8] {
+        Array(try P256.Signing.PrivateKey(pemRepresentation: pem).rawRepresentation)
     }
 
     /// `/jwks.json`: the public keys that verify tokens (none in shared-secret mode).
@@ -132,12 +137,14 @@ public actor KeyRing {
             if self.verifyingKIDs != previousKIDs { self.generationBox.withLockedValue { $0 += 1 } }
         }
         let collection = JWTKeyCollection()
+        var material: [[UInt8]] = []
         switch self.source {
         case .sharedSecret(let secret):
             await collection.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256, kid: "hs256")
             self.signingKID = "hs256"
             self.verifyingKIDs = ["hs256"]
             self.publicJWKs = []
+            material = [Array(secret.utf8)]
         case .operatorPEM(let pem, let previous):
             var kids: Set<String> = []
             var jwks: [JSONValue] = []
@@ -148,6 +155,7 @@ public actor KeyRing {
                 guard kids.insert(kid).inserted else { continue }
                 await collection.add(ecdsa: key, kid: JWKIdentifier(string: kid))
                 jwks.append(try Self.jwk(of: key, kid: kid))
+                material.append(try Self.rawKey(pem: text))
             }
             self.verifyingKIDs = kids
             self.publicJWKs = jwks
@@ -167,22 +175,26 @@ public actor KeyRing {
             let slack = Double(self.tokenLifetime.components.seconds) + 120
             var kids: Set<String> = []
             var jwks: [JSONValue] = []
+            var raw: [(id: String, bytes: [UInt8])] = []
             for record in stored where record.algorithm == "ES256" {
                 if let retired = record.retiredAt, retired.addingTimeInterval(slack) < now { continue }
                 let key = try ES256PrivateKey(pem: record.privateKeyPEM)
                 await collection.add(ecdsa: key, kid: JWKIdentifier(string: record.id))
                 kids.insert(record.id)
                 jwks.append(try Self.jwk(of: key, kid: record.id))
+                raw.append((record.id, try Self.rawKey(pem: record.privateKeyPEM)))
             }
             // Newest key that is not retired signs; `signingKeys()` is newest first.
             guard let signer = stored.first(where: { $0.retiredAt == nil && $0.algorithm == "ES256" }) else {
                 throw KeyRingError.noSigningKey
             }
+            material = raw.filter { $0.id == signer.id }.map(\.bytes) + raw.filter { $0.id != signer.id }.map(\.bytes)
             self.signingKID = signer.id
             self.verifyingKIDs = kids
             self.publicJWKs = jwks
         }
         self.collection = collection
+        self.keyMaterial.withLockedValue { $0 = material }
         self.loadedAt = .now
     }
 

@@ -48,6 +48,8 @@ public final class TokenVerifier: Sendable {
 
     private let caches = NIOLockedValueBox(Caches())
     private static let cacheLimit = 50_000
+    /// Told of every client removal this process learns of.
+    private let removalObservers = NIOLockedValueBox([@Sendable (String) -> Void]())
 
     public init(
         keyRing: KeyRing,
@@ -101,12 +103,20 @@ public final class TokenVerifier: Sendable {
         return authorization
     }
 
-    /// Forgets what is known about a client, so its tokens are re-checked against the store at once.
+    /// Forgets what is known about a client, so its tokens are re-checked against the store at once, and tells the
+    /// observers (``whenClientRemoved(_:)``), so what the client holds open ends too.
     public func clientRemoved(_ clientID: String) {
         self.caches.withLockedValue { caches in
             caches.clientsCheckedAt[clientID] = nil
             caches.tokens = caches.tokens.filter { $0.value.authorization.clientID != clientID }
         }
+        for observer in self.removalObservers.withLockedValue({ $0 }) { observer(clientID) }
+    }
+
+    /// Calls `observer` with the id of every client removed in this process (deleted through `/clients`, or found
+    /// gone from the store when one of its tokens is checked).
+    public func whenClientRemoved(_ observer: @escaping @Sendable (_ clientID: String) -> Void) {
+        self.removalObservers.withLockedValue { $0.append(observer) }
     }
 
     private func checkClientExists(_ clientID: String, now: Date) async throws {
@@ -163,7 +173,8 @@ public final class TokenVerifier: Sendable {
         let authorization = MCPAuthorization(
             clientID: claims.clientID,
             scopes: scopes,
-            certificateThumbprint: claims.confirmation?.certificateThumbprint
+            certificateThumbprint: claims.confirmation?.certificateThumbprint,
+            expiresAt: claims.expiration.value
         )
         return (authorization, claims.expiration.value)
     }

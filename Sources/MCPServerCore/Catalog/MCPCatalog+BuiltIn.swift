@@ -136,9 +136,14 @@ extension MCPCatalog {
         let lists: [String]?
     }
 
+    /// How often one client may call `bump`: each call reaches every open listen stream, so without a bound one
+    /// client could make the server send a thousand notifications per call.
+    static let bumpsPerClientPerMinute = 10
+
     /// The tools that exercise what 2026-07-28 moved onto streams and round trips: a question for the user, and a
     /// change that listen streams report.
     private mutating func addInteractiveTools(counter: NIOLockedValueBox<Int>) {
+        let bumps = ClientRateLimiter(limit: Self.bumpsPerClientPerMinute, window: .seconds(60))
         self.addTool(
             "confirm",
             title: "Confirm",
@@ -172,7 +177,13 @@ extension MCPCatalog {
             )
             let answer: String
             switch result.action {
-            case .accept: answer = result.content?["confirmed"] == .bool(true) ? "yes" : "no"
+            case .accept:
+                // `elicit` has checked the answer against the schema, so `confirmed` is a boolean here; the guard
+                // keeps a wrong answer from ever reading as "no".
+                guard case .bool(let confirmed) = result.content?["confirmed"] else {
+                    throw ToolError("The answer to the question does not say yes or no (confirmed is not a boolean)")
+                }
+                answer = confirmed ? "yes" : "no"
             case .decline: answer = "no"
             case .cancel: answer = "cancelled"
             }
@@ -185,7 +196,8 @@ extension MCPCatalog {
             description: """
                 Adds one to the counter at remote-mcp://counter (subscribers get notifications/resources/updated) \
                 and announces a change of each list named in `lists` (tools, prompts, resources), so \
-                subscriptions/listen can be seen end to end. The lists themselves stay the same.
+                subscriptions/listen can be seen end to end. The lists themselves stay the same. Each client may \
+                bump \(Self.bumpsPerClientPerMinute) times per minute.
                 """,
             inputSchema: [
                 "type": "object",
@@ -203,6 +215,11 @@ extension MCPCatalog {
             ],
             annotations: ["readOnlyHint": false, "idempotentHint": false, "openWorldHint": false]
         ) { (arguments: BumpArguments, context) in
+            guard bumps.allow(context.client) else {
+                throw ToolError(
+                    "bump is limited to \(Self.bumpsPerClientPerMinute) calls per client per minute; try again later"
+                )
+            }
             let value = counter.withLockedValue { count in
                 count += 1
                 return count

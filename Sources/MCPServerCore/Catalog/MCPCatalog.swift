@@ -127,6 +127,12 @@ public struct MCPCatalog: Sendable {
         self.prompts.first { $0.prompt.name == name }
     }
 
+    /// Whether `uri` names a resource of this catalog: a static resource's URI, or one a template matches.
+    func offersResource(_ uri: String) -> Bool {
+        self.resources.contains { $0.resource.uri == uri }
+            || self.resourceTemplates.contains { $0.matcher.match(uri) != nil }
+    }
+
     private static func upsert<Element>(
         _ element: Element,
         into list: inout [Element],

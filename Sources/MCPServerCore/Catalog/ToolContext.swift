@@ -11,6 +11,8 @@ public struct ToolContext: Sendable {
     public let changes: ChangeFeed
     let progressSink: (@Sendable (_ progress: Double, _ total: Double?, _ message: String?) async -> Void)?
     let input: InputChannel
+    /// Who called: what per-client bounds of built-in tools count against.
+    let client: ClientKey
 
     public init(
         logger: Logger,
@@ -23,7 +25,8 @@ public struct ToolContext: Sendable {
             protocolVersion: protocolVersion,
             progressSink: progressSink,
             changes: changes,
-            input: .unavailable("this call cannot ask the user for input")
+            input: .unavailable("this call cannot ask the user for input"),
+            client: .address(nil)
         )
     }
 
@@ -32,13 +35,15 @@ public struct ToolContext: Sendable {
         protocolVersion: MCPProtocolVersion,
         progressSink: (@Sendable (Double, Double?, String?) async -> Void)?,
         changes: ChangeFeed,
-        input: InputChannel
+        input: InputChannel,
+        client: ClientKey
     ) {
         self.logger = logger
         self.protocolVersion = protocolVersion
         self.progressSink = progressSink
         self.changes = changes
         self.input = input
+        self.client = client
     }
 
     /// `true` when the caller asked for progress (its request carried a `progressToken`).
@@ -65,10 +70,28 @@ public struct ToolContext: Sendable {
     /// - Parameters:
     ///   - key: names the question in `inputRequests`; unique among the questions of one tool.
     ///   - requestedSchema: a flat JSON Schema object of primitive properties (the spec's restricted subset).
+    /// - Returns: what the user did; with ``ElicitationResult/Action/accept``, content that fits `requestedSchema`
+    ///   (as far as the server's schema check goes: types, `required`, `enum` and bounds).
     /// - Throws: ``ToolError`` when the question cannot be asked: on Lambda in the legacy era, in a legacy version
     ///   older than 2025-06-18 (no elicitation), with too many questions open, without an answer in time, or when
-    ///   the client answers with an error.
+    ///   the client answers with an error; and when an accepted answer does not fit `requestedSchema`.
     public func elicit(key: String, message: String, requestedSchema: JSONValue) async throws -> ElicitationResult {
+        let result = try await self.question(key: key, message: message, requestedSchema: requestedSchema)
+        // The client is meant to check the form against the schema, but its answer is input like any other: a
+        // malformed accept must not read as some default (a missing boolean as "no").
+        if result.action == .accept,
+            let violation = JSONSchemaCheck.firstViolation(
+                of: requestedSchema,
+                in: .object(result.content ?? [:]),
+                path: "content"
+            )
+        {
+            throw ToolError("The answer to the question does not fit the requested form: \(violation)")
+        }
+        return result
+    }
+
+    private func question(key: String, message: String, requestedSchema: JSONValue) async throws -> ElicitationResult {
         switch self.input {
         case .roundTrip(let answers, let formElicitation):
             if let answer = answers[key] {
@@ -80,18 +103,18 @@ public struct ToolContext: Sendable {
                 return result
             }
             guard formElicitation else {
-                throw MissingClientCapability(requiredCapabilities: ["elicitation": [:]])
+                throw MissingClientCapability(requiredCapabilities: ["elicitation": ["form": [:]]])
             }
             let params: JSONValue = ["mode": "form", "message": .string(message), "requestedSchema": requestedSchema]
             throw InputRequired(key: key, request: ["method": .string(MCPMethod.elicitationCreate), "params": params])
         case .serverRequest(let channel):
-            return try await Self.ask(channel, message: message, requestedSchema: requestedSchema)
+            return try await Self.askOnStream(channel, message: message, requestedSchema: requestedSchema)
         case .unavailable(let reason):
             throw ToolError(reason)
         }
     }
 
-    private static func ask(
+    private static func askOnStream(
         _ channel: ServerRequestChannel,
         message: String,
         requestedSchema: JSONValue
@@ -103,8 +126,15 @@ public struct ToolContext: Sendable {
                     + "have; connect with 2025-06-18 or later"
             )
         }
-        guard let id = channel.pending.open(principal: channel.principal) else {
-            throw ToolError("Too many questions are waiting for answers on this server; try again later")
+        let id: JSONRPCID
+        switch channel.pending.open(client: channel.client, scope: channel.scope) {
+        case .opened(let opened): id = opened
+        case .full: throw ToolError("Too many questions are waiting for answers on this server; try again later")
+        case .clientFull:
+            throw ToolError(
+                "This client has \(channel.pending.perClientLimit) questions waiting for answers already; answer or "
+                    + "cancel one first"
+            )
         }
         let params: JSONValue = ["message": .string(message), "requestedSchema": requestedSchema]
         channel.emit(JSONRPCRequest(id: id, method: MCPMethod.elicitationCreate, params: params.objectValue).json)
@@ -120,7 +150,7 @@ public struct ToolContext: Sendable {
             throw ToolError("No answer to the question within \(channel.timeout)")
         case .abandoned:
             try Task.checkCancellation()
-            throw ToolError("The server is shutting down; the question was withdrawn")
+            throw ToolError("The question was withdrawn: the server is shutting down, or the client was removed")
         }
     }
 }

@@ -54,16 +54,18 @@ public struct MCPController: Sendable {
             )
         }
         let headers = request.headers
-        let head = MCPRequestHead { name in
-            HTTPField.Name(name).flatMap { headers[$0] }
-        }
+        let head = MCPRequestHead(
+            header: { name in HTTPField.Name(name).flatMap { headers[$0] } },
+            clientAddress: context.clientIPAddress,
+            resource: context.urls.resource
+        )
         let reply = await self.dispatcher.handle(
             body: body,
             head: head,
             logger: context.logger,
             authorization: context.authorization
         )
-        var response = Self.response(for: reply)
+        var response = self.response(for: reply, context: context)
         if case .insufficientScope(_, let scope) = reply {
             response.headers[.wwwAuthenticate] =
                 #"Bearer error="insufficient_scope", scope="\#(scope)""#
@@ -74,41 +76,35 @@ public struct MCPController: Sendable {
     }
 
     /// Turns a dispatcher reply into a Hummingbird response.
-    public static func response(for reply: MCPReply) -> Response {
+    func response(for reply: MCPReply, context: some MCPRequestContext) -> Response {
         switch reply {
         case .accepted:
             return Response(status: .accepted)
         case .message(let status, let json):
             return Self.json(HTTPResponse.Status(code: status), json)
         case .stream(let events):
-            let body = ResponseBody { writer in
-                for await event in events {
-                    try await writer.write(Self.event(event))
-                }
-                try await writer.finish(nil)
-            }
+            let body = self.eventStream(context).body(events)
             return Response(status: .ok, headers: Self.eventStreamHeaders, body: body)
         case .subscription(let stream):
-            let body = ResponseBody { writer in
-                // The server's graceful shutdown waits for open requests, and a listen stream would keep it waiting
-                // until its lifetime ends: so shutdown ends the stream with its completion result instead.
-                try await withGracefulShutdownHandler {
-                    try await stream.run { frame in
-                        switch frame {
-                        case .message(let message): try await writer.write(Self.event(message))
-                        case .keepAlive: try await writer.write(ByteBuffer(string: ":\n\n"))
-                        }
-                    }
-                } onGracefulShutdown: {
-                    stream.end()
-                }
-                try await writer.finish(nil)
-            }
+            let body = self.eventStream(context).body(stream)
             return Response(status: .ok, headers: Self.eventStreamHeaders, body: body)
         case .insufficientScope(let id, let scope):
             let error = JSONRPCError(code: .invalidRequest, message: "Forbidden: the access token lacks scope \(scope)")
             return Self.json(.forbidden, JSONRPCErrorResponse(id: id, error: error).json)
+        case .retryLater(let status, let json, let seconds):
+            var response = Self.json(HTTPResponse.Status(code: status), json)
+            response.headers[.retryAfter] = String(seconds)
+            return response
         }
+    }
+
+    private func eventStream(_ context: some MCPRequestContext) -> EventStreamBody {
+        EventStreamBody(
+            keepAliveInterval: self.dispatcher.limits.keepAliveInterval,
+            writeTimeout: self.dispatcher.limits.writeTimeout,
+            closeConnection: { context.closeConnection() },
+            logger: context.logger
+        )
     }
 
     private struct BodyTooLarge: Error {}
@@ -121,15 +117,6 @@ public struct MCPController: Sendable {
         headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
         return headers
     }()
-
-    /// One JSON-RPC message as an SSE event.
-    private static func event(_ message: JSONValue) -> ByteBuffer {
-        var buffer = ByteBuffer()
-        buffer.writeString("event: message\ndata: ")
-        buffer.writeBytes(message.serialized())
-        buffer.writeString("\n\n")
-        return buffer
-    }
 
     static func methodNotAllowed() -> Response {
         var response = Self.error(

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import MCPWire
 
@@ -9,8 +10,19 @@ extension MCPDispatcher {
         let version: MCPProtocolVersion
         let logger: Logger
         let authorization: MCPAuthorization?
+        /// Who called, for per-client bounds and for who may answer or cancel.
+        let client: ClientKey
+        /// The request's MCP URL.
+        let resource: String
 
         var params: [String: JSONValue] { self.request.params ?? [:] }
+
+        /// `limit`, or less when the access token expires sooner: what a request holds open ends with its token.
+        func bounded(_ limit: Duration, now: Date = Date()) -> Duration {
+            guard let expiresAt = self.authorization?.expiresAt else { return limit }
+            let remaining = Duration.milliseconds(Int64((expiresAt.timeIntervalSince(now) * 1000).rounded(.down)))
+            return min(limit, max(remaining, .zero))
+        }
     }
 
     /// Whether a result carries 2026-07-28 caching hints, and with which lifetime.

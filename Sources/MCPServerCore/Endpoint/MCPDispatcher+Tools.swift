@@ -58,9 +58,13 @@ extension MCPDispatcher {
             }
         }
         let input = self.inputChannel(call, handler: handler, answers: answers, emit: { gate.emit($0) })
+        // A legacy client may cancel the call (`notifications/cancelled`), which must reach the task that runs it.
+        let registration =
+            call.era == .legacy ? self.inFlightCalls.register(client: call.client, id: call.request.id) : nil
         // Unstructured on purpose: the tool must keep running after this function returns the stream, and
-        // it is cancelled through the stream when the client goes away.
-        let task = Task { [sink] in
+        // it is cancelled through the stream when the client goes away, or through the registration.
+        let task = Task { [sink, inFlightCalls] in
+            defer { if let registration { inFlightCalls.remove(registration) } }
             let outcome = await self.runTool(
                 handler,
                 arguments: arguments,
@@ -69,8 +73,13 @@ extension MCPDispatcher {
                 progressSink: sink
             )
             let (status, response) = self.answer(call, outcome, tool: name, arguments: arguments, answers: answers)
-            gate.finish(response, status: status)
+            if registration?.isCancelled == true {
+                gate.withdraw(response, status: status)
+            } else {
+                gate.finish(response, status: status)
+            }
         }
+        registration?.attach(task)
         gate.cancelOnTermination(task)
         switch await gate.decision() {
         case .result(let status, let response): return .message(status: status, response)
@@ -102,7 +111,8 @@ extension MCPDispatcher {
                     token,
                     tool: tool,
                     arguments: arguments,
-                    principal: call.authorization?.clientID ?? ""
+                    principal: call.authorization?.clientID ?? "",
+                    resource: call.resource
                 )
             } catch {
                 call.logger.debug("Refused a requestState", metadata: ["reason": "\(error.message)"])
@@ -153,9 +163,10 @@ extension MCPDispatcher {
             ServerRequestChannel(
                 emit: emit,
                 pending: self.pendingRequests,
-                principal: call.authorization?.clientID,
+                client: call.client,
+                scope: Self.requiredScope(for: call.request.method),
                 version: call.version,
-                timeout: self.limits.questionTimeout
+                timeout: call.bounded(self.limits.questionTimeout)
             )
         )
     }
@@ -182,6 +193,7 @@ extension MCPDispatcher {
                     tool: tool,
                     argumentsDigest: RequestStateSealer.digest(of: arguments),
                     principal: call.authorization?.clientID ?? "",
+                    resource: call.resource,
                     expires: Int64(expires.timeIntervalSince1970),
                     asked: [question.key],
                     answers: answers
@@ -228,7 +240,8 @@ extension MCPDispatcher {
             protocolVersion: call.version,
             progressSink: progressSink,
             changes: self.changes,
-            input: input
+            input: input,
+            client: call.client
         )
         call.logger.debug("Tool started", metadata: ["mcp.tool": "\(name)"])
         do {

@@ -5,8 +5,9 @@ public import MCPWire
 ///
 /// It knows nothing of HTTP libraries: the local server and the Lambda adapter both hand it the body and
 /// a header lookup and turn the ``MCPReply`` into their own response. Nothing is kept between requests,
-/// so any process can answer any request; what outlives a request is bounded and per process: open
-/// `subscriptions/listen` streams (``changes``) and legacy-era questions waiting for the client's answer.
+/// so any process can answer any request; what outlives a request is bounded, per process and per client, and ends
+/// by the access token's expiry: open `subscriptions/listen` streams (``changes``) and legacy-era questions waiting
+/// for the client's answer (``limits``).
 ///
 /// Era rules: a request whose `_meta` carries `io.modelcontextprotocol/protocolVersion`, or whose
 /// `MCP-Protocol-Version` header names a modern revision, or that is `server/discover`, follows
@@ -33,10 +34,13 @@ public struct MCPDispatcher: Sendable {
     /// Changes reported to `subscriptions/listen` streams; publish here from outside tool calls.
     public let changes: ChangeFeed
     let pendingRequests: PendingClientRequests
+    /// Legacy calls answered on a stream, for `notifications/cancelled`.
+    let inFlightCalls = InFlightCalls()
     let requestState: RequestStateSealer
 
-    /// - Parameter requestStateSecret: the key 2026-07-28 `requestState` is signed with; give every process that
-    ///   may receive a retry the same one. `nil` draws a random key for this process.
+    /// - Parameter requestStateKeys: the keys 2026-07-28 `requestState` is signed with; give every process that
+    ///   may receive a retry the same ones (``RequestStateKeys/derived(from:)``). The default is a random key for
+    ///   this process.
     public init(
         catalog: MCPCatalog,
         serverInfo: MCPImplementation = MCPImplementation(name: "remote-mcp", version: RemoteMCP.version),
@@ -45,7 +49,7 @@ public struct MCPDispatcher: Sendable {
         streamsProgress: Bool = true,
         protocolVersions: ServedProtocolVersions = .all,
         limits: InteractionLimits = InteractionLimits(),
-        requestStateSecret: [UInt8]? = nil
+        requestStateKeys: RequestStateKeys = .random()
     ) {
         self.catalog = catalog
         self.serverInfo = serverInfo
@@ -54,9 +58,15 @@ public struct MCPDispatcher: Sendable {
         self.streamsProgress = streamsProgress
         self.protocolVersions = protocolVersions
         self.limits = limits
-        self.changes = ChangeFeed(maxSubscribers: limits.maxListeners)
-        self.pendingRequests = PendingClientRequests(limit: limits.maxPendingQuestions)
-        self.requestState = RequestStateSealer(secret: requestStateSecret, lifetime: limits.requestStateLifetime)
+        self.changes = ChangeFeed(
+            maxSubscribers: limits.maxListeners,
+            maxSubscribersPerClient: limits.maxListenersPerClient
+        )
+        self.pendingRequests = PendingClientRequests(
+            limit: limits.maxPendingQuestions,
+            perClientLimit: limits.maxQuestionsPerClient
+        )
+        self.requestState = RequestStateSealer(keys: requestStateKeys, lifetime: limits.requestStateLifetime)
     }
 
     /// Answers one POSTed body.
@@ -75,6 +85,7 @@ public struct MCPDispatcher: Sendable {
             return .message(status: 400, JSONRPCErrorResponse(id: error.id, error: error.error).json)
         }
         let headerVersion = head.protocolVersion.map(MCPProtocolVersion.init(rawValue:))
+        let client = ClientKey(authorization: authorization, address: head.clientAddress)
         switch message {
         case .request(let request):
             let modern =
@@ -83,7 +94,13 @@ public struct MCPDispatcher: Sendable {
             var logger = logger
             logger[metadataKey: "rpc.method"] = "\(request.method)"
             if modern, self.protocolVersions.serves(.modern) {
-                return await self.handleModern(request, head: head, logger: logger, authorization: authorization)
+                return await self.handleModern(
+                    request,
+                    head: head,
+                    client: client,
+                    logger: logger,
+                    authorization: authorization
+                )
             }
             if modern, request.method == MCPMethod.discover {
                 // A legacy-only deployment answers as a legacy server that never heard of the method: in a 200,
@@ -94,20 +111,23 @@ public struct MCPDispatcher: Sendable {
             }
             return await self.handleLegacy(
                 request,
+                head: head,
                 headerVersion: headerVersion,
+                client: client,
                 logger: logger,
                 authorization: authorization
             )
-        case .notification:
+        case .notification(let notification):
             if let headerVersion, !self.protocolVersions.serves(headerVersion) {
                 return .message(status: 400, self.unsupportedVersion(headerVersion.rawValue, id: nil))
             }
-            return .accepted
+            return self.notified(notification, headerVersion: headerVersion, client: client, logger: logger)
         case .response(let response):
             return self.accept(
                 response.id,
                 .result(response.result),
                 headerVersion: headerVersion,
+                client: client,
                 logger: logger,
                 authorization: authorization
             )
@@ -116,37 +136,20 @@ public struct MCPDispatcher: Sendable {
                 response.id,
                 .error(response.error),
                 headerVersion: headerVersion,
+                client: client,
                 logger: logger,
                 authorization: authorization
             )
         }
     }
 
-    /// A legacy client's response to a question the server asked on a call's stream.
-    private func accept(
-        _ id: JSONRPCID?,
-        _ answer: PendingClientRequests.Answer,
-        headerVersion: MCPProtocolVersion?,
-        logger: Logger,
-        authorization: MCPAuthorization?
-    ) -> MCPReply {
-        guard headerVersion?.era != .modern else {
-            let error = JSONRPCError.invalidRequest("clients must not send responses in protocol \(headerVersion!)")
-            return .message(status: 400, JSONRPCErrorResponse(id: nil, error: error).json)
-        }
-        // Accepted even when nothing waits for it (answered late, or asked by another process): the client did
-        // nothing wrong, and the asker has already told its caller what happened.
-        if let id, !self.pendingRequests.resolve(id: id, principal: authorization?.clientID, answer: answer) {
-            logger.debug("A client response matched no open question", metadata: ["rpc.id": "\(id)"])
-        }
-        return .accepted
-    }
-
     // MARK: - Eras
 
     private func handleLegacy(
         _ request: JSONRPCRequest,
+        head: MCPRequestHead,
         headerVersion: MCPProtocolVersion?,
+        client: ClientKey,
         logger: Logger,
         authorization: MCPAuthorization?
     ) async -> MCPReply {
@@ -174,13 +177,22 @@ public struct MCPDispatcher: Sendable {
             let assumed = MCPProtocolVersion.assumedWhenHeaderAbsent
             version = served.contains(assumed) ? assumed : latestServed
         }
-        let call = Call(request: request, era: .legacy, version: version, logger: logger, authorization: authorization)
+        let call = Call(
+            request: request,
+            era: .legacy,
+            version: version,
+            logger: logger,
+            authorization: authorization,
+            client: client,
+            resource: head.resource
+        )
         return await self.dispatch(call)
     }
 
     private func handleModern(
         _ request: JSONRPCRequest,
         head: MCPRequestHead,
+        client: ClientKey,
         logger: Logger,
         authorization: MCPAuthorization?
     ) async -> MCPReply {
@@ -241,7 +253,15 @@ public struct MCPDispatcher: Sendable {
         {
             return reject(Self.headerMismatch(mismatch))
         }
-        let call = Call(request: request, era: .modern, version: version, logger: logger, authorization: authorization)
+        let call = Call(
+            request: request,
+            era: .modern,
+            version: version,
+            logger: logger,
+            authorization: authorization,
+            client: client,
+            resource: head.resource
+        )
         return await self.dispatch(call)
     }
 

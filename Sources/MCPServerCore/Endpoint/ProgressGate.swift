@@ -64,6 +64,14 @@ final class ProgressGate: Sendable {
         }
     }
 
+    /// Ends the answer of a call the client cancelled (`notifications/cancelled`): a stream ends without the
+    /// response, since a cancelled request is not answered; an answer not yet decided still needs one, and gets it.
+    func withdraw(_ response: JSONValue, status: Int = 200) {
+        let streaming = self.state.withLockedValue { $0.decided }
+        self.continuation.finish()
+        if !streaming { self.decide(.result(status: status, response)) }
+    }
+
     private func decide(_ decision: Decision) {
         let waiter: CheckedContinuation<Decision, Never>? = self.state.withLockedValue { state in
             guard !state.decided else { return nil }

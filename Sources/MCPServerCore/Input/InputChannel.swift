@@ -16,9 +16,12 @@ struct ServerRequestChannel: Sendable {
     /// Puts a message on the call's SSE stream (and turns the answer into a stream).
     let emit: @Sendable (JSONValue) -> Void
     let pending: PendingClientRequests
-    /// The access token's client, so only the same client can answer.
-    let principal: String?
+    /// Who asked the call, so only the same client can answer, and its questions count against its own bound.
+    let client: ClientKey
+    /// The scope the call needed; the answer needs it too.
+    let scope: String?
     let version: MCPProtocolVersion
+    /// The question timeout, or less when the caller's access token expires sooner.
     let timeout: Duration
 }
 

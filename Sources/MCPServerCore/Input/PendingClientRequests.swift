@@ -6,8 +6,9 @@ import ServiceLifecycle
 /// own (any process could receive it, but only the one holding the call's stream can use it, so this registry is
 /// per process).
 ///
-/// Bounded: at most `limit` open at once, each closed by its asker when answered, timed out or cancelled. Ids are
-/// random, and a response counts only from the client the request was asked of.
+/// Bounded twice: at most `limit` open at once, and at most `perClientLimit` for one client, so one client cannot
+/// take every place. Each is closed by its asker when answered, timed out or cancelled. Ids are random, and a
+/// response counts only from the client the request was asked of, with the scope its call needed.
 final class PendingClientRequests: Sendable {
     /// The client's response.
     enum Answer: Sendable, Hashable {
@@ -15,8 +16,27 @@ final class PendingClientRequests: Sendable {
         case error(JSONRPCError)
     }
 
+    /// What ``open(client:scope:)`` did.
+    enum Opening: Sendable, Hashable {
+        case opened(JSONRPCID)
+        /// The process has `limit` requests open.
+        case full
+        /// This client has `perClientLimit` requests open.
+        case clientFull
+    }
+
+    /// What ``resolve(id:client:permits:answer:)`` did with a response.
+    enum Resolution: Sendable, Hashable {
+        case resolved
+        /// No open request has this id for this client (answered late, asked by another process, or never asked).
+        case unknown
+        /// The request is the client's, but the caller's token lacks the scope its call needed.
+        case needsScope(String)
+    }
+
     private struct Entry {
-        var principal: String?
+        var client: ClientKey
+        var scope: String?
         var answer: Answer?
         var cancelled = false
         var waiter: CheckedContinuation<Answer?, Never>?
@@ -24,36 +44,53 @@ final class PendingClientRequests: Sendable {
 
     private let entries = NIOLockedValueBox([JSONRPCID: Entry]())
     let limit: Int
+    let perClientLimit: Int
 
-    init(limit: Int) {
+    init(limit: Int, perClientLimit: Int) {
         self.limit = limit
+        self.perClientLimit = perClientLimit
     }
 
     /// How many requests wait for a response.
     var count: Int { self.entries.withLockedValue { $0.count } }
 
-    /// Reserves a new request id for `principal`; `nil` when `limit` requests are open.
-    func open(principal: String?) -> JSONRPCID? {
-        let id = JSONRPCID("remote-mcp-" + SecretToken.generate(byteCount: 16))
-        let opened = self.entries.withLockedValue { entries in
-            guard entries.count < self.limit else { return false }
-            entries[id] = Entry(principal: principal)
-            return true
-        }
-        return opened ? id : nil
+    /// How many requests wait for `client`'s response.
+    func count(for client: ClientKey) -> Int {
+        self.entries.withLockedValue { entries in entries.values.count { $0.client == client } }
     }
 
-    /// Delivers a client's response; `false` when no open request has this id for this client.
-    func resolve(id: JSONRPCID, principal: String?, answer: Answer) -> Bool {
-        let outcome: (Bool, CheckedContinuation<Answer?, Never>?) = self.entries.withLockedValue { entries in
-            guard var entry = entries[id], entry.principal == principal, entry.answer == nil else {
-                return (false, nil)
+    /// Reserves a new request id for `client`, whose response will need `scope`.
+    func open(client: ClientKey, scope: String?) -> Opening {
+        let id = JSONRPCID("remote-mcp-" + SecretToken.generate(byteCount: 16))
+        return self.entries.withLockedValue { entries in
+            // The global bound first: it is one comparison, and the per-client count walks at most `limit` entries.
+            guard entries.count < self.limit else { return .full }
+            guard entries.values.count(where: { $0.client == client }) < self.perClientLimit else {
+                return .clientFull
             }
+            entries[id] = Entry(client: client, scope: scope)
+            return .opened(id)
+        }
+    }
+
+    /// Delivers a client's response.
+    /// - Parameter permits: whether the caller's token grants a scope.
+    func resolve(
+        id: JSONRPCID,
+        client: ClientKey,
+        permits: (String) -> Bool,
+        answer: Answer
+    ) -> Resolution {
+        let outcome: (Resolution, CheckedContinuation<Answer?, Never>?) = self.entries.withLockedValue { entries in
+            guard var entry = entries[id], entry.client == client, entry.answer == nil, !entry.cancelled else {
+                return (.unknown, nil)
+            }
+            if let scope = entry.scope, !permits(scope) { return (.needsScope(scope), nil) }
             entry.answer = answer
             let waiter = entry.waiter
             entry.waiter = nil
             entries[id] = entry
-            return (true, waiter)
+            return (.resolved, waiter)
         }
         outcome.1?.resume(returning: answer)
         return outcome.0
@@ -63,7 +100,8 @@ final class PendingClientRequests: Sendable {
     enum Outcome: Sendable, Hashable {
         case answered(Answer)
         case timedOut
-        /// The server began shutting down, or the asking task was cancelled (the client went away).
+        /// The server began shutting down, the asking task was cancelled (the client went away or cancelled the
+        /// call), or the client was deleted.
         case abandoned
     }
 
@@ -91,6 +129,14 @@ final class PendingClientRequests: Sendable {
         } onGracefulShutdown: {
             self.abandon(id)
         }
+    }
+
+    /// Ends every wait for `client`'s responses without an answer (the client was deleted).
+    func abandonAll(of client: ClientKey) {
+        let ids = self.entries.withLockedValue { entries in
+            entries.compactMap { $0.value.client == client ? $0.key : nil }
+        }
+        for id in ids { self.abandon(id) }
     }
 
     private func answer(for id: JSONRPCID) async -> Answer? {

@@ -22,6 +22,10 @@ public protocol MCPRequestContext: RequestContext {
     /// The DER of the TLS client certificate the caller presented (RFC 8705), or `nil`. Asked for only where it
     /// matters (`/token`, certificate-bound tokens), so other requests never pay for it.
     func clientCertificateDER() async -> [UInt8]?
+    /// Closes the connection the request arrived on. A response write waiting on a client that stopped reading can
+    /// only end with the connection (a handler is not cancelled then), so an event stream past its write deadline
+    /// calls this; a host without a connection of its own does nothing.
+    func closeConnection()
 }
 
 /// Request context of the local HTTP server.
@@ -54,5 +58,10 @@ public struct LocalRequestContext: MCPRequestContext, RemoteAddressRequestContex
         // No TLS handler (plain HTTP) fails the lookup: no certificate.
         guard let certificate = try? await self.channel.nioSSL_peerCertificate().get() else { return nil }
         return try? certificate.toDERBytes()
+    }
+
+    public func closeConnection() {
+        // A pending write then fails, which ends the response's body writing.
+        self.channel.close(promise: nil)
     }
 }

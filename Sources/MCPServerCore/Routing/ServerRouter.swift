@@ -110,7 +110,12 @@ public func buildRouter<Context: MCPRequestContext>(
             TokenController(server: auth).addRoutes(to: router.group(RouterPath(base + ServerPaths.token)))
         }
     }
-    if let auth { DiscoveryController(server: auth).addRoutes(to: router, pathPrefix: prefix) }
+    if let auth {
+        DiscoveryController(server: auth).addRoutes(to: router, pathPrefix: prefix)
+        // A removed client keeps nothing open: its listen streams and waiting questions end with it.
+        let dispatcher = dependencies.dispatcher
+        auth.verifier.whenClientRemoved { dispatcher.clientRemoved($0) }
+    }
     return router
 }
 

@@ -5,7 +5,7 @@ import NIOConcurrencyHelpers
 /// Tools announce changes through ``ToolContext/changes``; code outside a tool call through
 /// ``MCPDispatcher/changes``. Nothing is kept for streams that open later: a change reaches the streams open when it
 /// is published. Each stream holds at most one pending copy of each change (repeats coalesce), so a slow reader
-/// costs a bounded amount however fast changes come.
+/// costs a bounded amount however fast changes come. Open streams are bounded in the process and per client.
 public final class ChangeFeed: Sendable {
     /// One change.
     public enum Change: Sendable, Hashable {
@@ -22,9 +22,12 @@ public final class ChangeFeed: Sendable {
     private let subscribers = NIOLockedValueBox([ObjectIdentifier: ChangeSubscriber]())
     /// Open streams at most; one more is refused.
     public let maxSubscribers: Int
+    /// Open streams of one client at most; one more is refused.
+    public let maxSubscribersPerClient: Int
 
-    public init(maxSubscribers: Int) {
+    public init(maxSubscribers: Int, maxSubscribersPerClient: Int = 8) {
         self.maxSubscribers = maxSubscribers
+        self.maxSubscribersPerClient = maxSubscribersPerClient
     }
 
     /// Tells every open stream that asked for it.
@@ -41,18 +44,37 @@ public final class ChangeFeed: Sendable {
         }
     }
 
+    /// Ends the open streams of `client` gracefully (it was deleted).
+    func endSubscriptions(of client: ClientKey) {
+        for subscriber in self.subscribers.withLockedValue({ $0.values.filter { $0.client == client } }) {
+            subscriber.end()
+        }
+    }
+
     /// How many streams are open.
     public var subscriberCount: Int { self.subscribers.withLockedValue { $0.count } }
 
-    /// A new subscriber, or `nil` when ``maxSubscribers`` are open.
-    func subscribe(_ filter: SubscriptionFilter) -> ChangeSubscriber? {
-        let subscriber = ChangeSubscriber(filter: filter)
-        let admitted = self.subscribers.withLockedValue { subscribers in
-            guard subscribers.count < self.maxSubscribers else { return false }
+    /// What ``subscribe(_:client:)`` did.
+    enum Admission {
+        case admitted(ChangeSubscriber)
+        /// ``maxSubscribers`` streams are open.
+        case full
+        /// ``maxSubscribersPerClient`` streams of this client are open.
+        case clientFull
+    }
+
+    /// A new subscriber for `client`, unless a bound is reached.
+    func subscribe(_ filter: SubscriptionFilter, client: ClientKey) -> Admission {
+        let subscriber = ChangeSubscriber(filter: filter, client: client)
+        return self.subscribers.withLockedValue { subscribers in
+            // The global bound first: one comparison, and it bounds the walk the per-client count makes.
+            guard subscribers.count < self.maxSubscribers else { return .full }
+            guard subscribers.values.count(where: { $0.client == client }) < self.maxSubscribersPerClient else {
+                return .clientFull
+            }
             subscribers[ObjectIdentifier(subscriber)] = subscriber
-            return true
+            return .admitted(subscriber)
         }
-        return admitted ? subscriber : nil
     }
 
     /// Forgets `subscriber` (idempotent).

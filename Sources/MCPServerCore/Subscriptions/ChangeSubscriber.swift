@@ -4,7 +4,8 @@ import NIOConcurrencyHelpers
 /// due, whether the server ended it. One reader (the stream) takes them in that order of priority.
 ///
 /// Pending changes are a set in arrival order, so a burst of the same change is written once and the mailbox never
-/// holds more than ``SubscriptionFilter/maxPending`` entries.
+/// holds more than ``SubscriptionFilter/maxPending`` entries. Once ended it takes no more changes: what is pending
+/// is written once, then the end, so a steady flow of changes cannot keep an ended stream open.
 final class ChangeSubscriber: Sendable {
     enum Next: Sendable, Hashable {
         case changes([ChangeFeed.Change])
@@ -22,7 +23,8 @@ final class ChangeSubscriber: Sendable {
         var cancelled = false
         var waiter: CheckedContinuation<Next, Never>?
 
-        /// What the reader gets now, if anything; taking it clears it.
+        /// What the reader gets now, if anything; taking it clears it. After the end, nothing new arrives (see
+        /// ``ChangeSubscriber/deliver(_:)``), so the pending changes come out once and the end right after.
         mutating func take() -> Next? {
             if self.cancelled { return .cancelled }
             if !self.pending.isEmpty {
@@ -46,15 +48,19 @@ final class ChangeSubscriber: Sendable {
     }
 
     let filter: SubscriptionFilter
+    /// Whose stream this is: what the per-client bound counts, and what a client's removal ends.
+    let client: ClientKey
     private let state = NIOLockedValueBox(State())
 
-    init(filter: SubscriptionFilter) {
+    init(filter: SubscriptionFilter, client: ClientKey) {
         self.filter = filter
+        self.client = client
     }
 
     func deliver(_ change: ChangeFeed.Change) {
         guard self.filter.wants(change) else { return }
         self.update { state in
+            guard !state.ended else { return }
             if !state.pending.contains(change) { state.pending.append(change) }
         }
     }

@@ -5,8 +5,8 @@ public import MCPWire
 ///
 /// First `notifications/subscriptions/acknowledged`, then the change notifications the client opted into, each with
 /// `_meta["io.modelcontextprotocol/subscriptionId"]`, keep-alive comments while it is quiet, and, when the server
-/// ends it (``end()``, the feed's ``ChangeFeed/endSubscriptions()``, or its lifetime), the completion result.
-/// The client closing the stream cancels it; nothing more is sent then.
+/// ends it (``end()``, the feed's ``ChangeFeed/endSubscriptions()``, its lifetime, or the expiry of the access token
+/// it was opened with), the completion result. The client closing the stream cancels it; nothing more is sent then.
 public final class ListenStream: Sendable {
     /// One thing to write.
     public enum Frame: Sendable, Hashable {
@@ -17,10 +17,10 @@ public final class ListenStream: Sendable {
     }
 
     let subscriptionID: JSONRPCID
-    let acknowledgement: JSONValue
     let completion: JSONValue
     let subscriber: ChangeSubscriber
     let feed: ChangeFeed
+    /// How long until the server ends the stream.
     let lifetime: Duration
     let keepAliveInterval: Duration
 
@@ -29,22 +29,26 @@ public final class ListenStream: Sendable {
         completion: JSONValue,
         subscriber: ChangeSubscriber,
         feed: ChangeFeed,
-        limits: InteractionLimits
+        lifetime: Duration,
+        keepAliveInterval: Duration
     ) {
         self.subscriptionID = subscriptionID
         self.completion = completion
         self.subscriber = subscriber
         self.feed = feed
-        self.lifetime = limits.listenLifetime
-        self.keepAliveInterval = limits.keepAliveInterval
-        self.acknowledgement =
-            JSONRPCNotification(
-                method: MCPMethod.subscriptionsAcknowledgedNotification,
-                params: [
-                    "_meta": [MCPMetaKey.subscriptionId: subscriptionID.json],
-                    MCPSubscriptionFilterKey.notifications: subscriber.filter.json,
-                ]
-            ).json
+        self.lifetime = lifetime
+        self.keepAliveInterval = keepAliveInterval
+    }
+
+    /// The first message. Made when it is written, not kept: the filter it repeats is held once, by the subscriber.
+    private var acknowledgement: JSONValue {
+        JSONRPCNotification(
+            method: MCPMethod.subscriptionsAcknowledgedNotification,
+            params: [
+                "_meta": [MCPMetaKey.subscriptionId: self.subscriptionID.json],
+                MCPSubscriptionFilterKey.notifications: self.subscriber.filter.json,
+            ]
+        ).json
     }
 
     deinit {
@@ -53,6 +57,9 @@ public final class ListenStream: Sendable {
     }
 
     /// Writes the stream until it ends: returns after the completion result, or when the task is cancelled.
+    ///
+    /// A `write` that cannot finish (the client stopped reading) holds the stream here; the host bounds each write
+    /// (``InteractionLimits/writeTimeout``), and its failure ends the stream.
     /// - Throws: whatever `write` throws (the connection is gone); the stream is over then too.
     public func run(_ write: (Frame) async throws -> Void) async throws {
         defer { self.feed.unsubscribe(self.subscriber) }
