@@ -5,14 +5,16 @@
 #   1 format   swift format lint (scripts/format.sh --check)
 #   2 tests    swift build --build-tests, then every test that needs nothing from outside the package (no Python,
 #              no moto_server, no packaged artifact: those skip themselves here)
-#   3 interop  exactly the tests stage 2 skipped, with what they need: the pinned Python MCP SDK (.venv), moto_server
-#              and cfn-lint (.venv-moto), and the packaged Lambda artifact (server/package.sh)
+#   3 interop  exactly the tests stage 2 skipped, with what they need: the pinned Python MCP SDK, Selenium and
+#              oidc-provider-mock (.venv), headless Chromium and chromedriver (Debian's), moto_server and cfn-lint
+#              (.venv-moto), and the packaged Lambda artifact (server/package.sh)
 #   4 fuzz     each libFuzzer target for FUZZ_SECONDS (default 20; 0 skips the stage) from its corpus
 #              (fuzz/run.sh), half of the targets on each of two cores
 #
-# The venvs are installed in the background from the start, so pip's downloads overlap the build. The last line is
-# always "N passed, N failed" (the tests of stages 2 and 3; a stage that fails without failing tests, such as
-# format, a build or a fuzz crash, counts as one failure), and the exit status is non-zero if anything failed.
+# The venvs and Debian packages are installed in the background from the start, so the downloads overlap the build.
+# The last line is always "N passed, N failed" (the tests of stages 2 and 3; a stage that fails without failing
+# tests, such as format, a build or a fuzz crash, counts as one failure), and the exit status is non-zero if anything
+# failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -72,15 +74,27 @@ PY
     return "$status"
 }
 
-# The venvs (and objdump for package.sh) for stage 3, installed while stages 1 and 2 run.
+# openssl makes the certificates of the mutual-TLS tests (stage 2). Installed before the set-up below starts: apt-get
+# does not run twice at once.
+command -v openssl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl >/dev/null; }
+
+# What stage 3 needs from outside, installed while stages 1 and 2 run: objdump for package.sh, headless Chromium and
+# its chromedriver for the sign-in tests (Tests/Interop/browser.py; without the recommended desktop packages, which
+# headless Chromium does not load, but with the Liberation fonts its screenshots use), and the venvs. One apt-get
+# for all of it, and only for what is missing.
 (
-    command -v objdump >/dev/null || { apt-get update -qq && apt-get install -y -qq binutils >/dev/null; }
+    packages=()
+    command -v objdump >/dev/null || packages+=(binutils)
+    [ -x /usr/lib/chromium/chromium ] || packages+=(chromium)
+    [ -x /usr/bin/chromedriver ] || packages+=(chromium-driver)
+    [ -d /usr/share/fonts/truetype/liberation ] || packages+=(fonts-liberation)
+    if [ ${#packages[@]} -gt 0 ]; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+    fi
     scripts/setup-python.sh sdk moto
 ) > .build/setup-python.log 2>&1 &
 setup_pid=$!
-
-# openssl makes the certificates of the mutual-TLS tests (stage 2).
-command -v openssl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl >/dev/null; }
 
 stage "1/4 format"
 scripts/format.sh --check

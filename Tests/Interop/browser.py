@@ -19,6 +19,7 @@ As a command:
     browser.py run STEPS_JSON      runs steps (a JSON list, or "-" to read it from stdin) in one browser, printing
                                    one JSON object a line: [{"open": URL}, {"fill": ["sub", "alice"]},
                                    {"click": "Authorize"}, {"click": {"name": "action", "value": "deny"}},
+                                   {"click": {"text": "Open the app", "navigates": false}},
                                    {"wait_for_url": PREFIX}, {"expect_text": "..."}, {"text": null},
                                    {"screenshot": PATH}]; each line has the step, "url" and, for text and
                                    wait_for_url, "text" or "matched". On failure: a line {"error": ...}, a screenshot
@@ -35,8 +36,12 @@ How the browser is set up, and why:
   never proxies loopback), and the host resolver resolves no other name, so a page's CDN stylesheet or Chromium's
   own background requests fail at once, on this machine. Background networking, component updates, sync and the
   password manager are off.
-- Viewport: 390 x 844 CSS pixels at device scale 2, as a phone (mobile emulation: the page's meta viewport is
-  honoured); Browser(width=1280, height=800, scale=1, mobile=False) for a desktop.
+- Viewport: 390 x 844 CSS pixels at device scale 2, as a phone (mobile emulation: a page with
+  <meta name="viewport" content="width=device-width"> is 390 px wide and its screenshot 780 px; one without it is
+  laid out 980 px wide and shrunk, as a phone would); Browser(width=1280, height=800, scale=1, mobile=False) for a
+  desktop.
+- Redirects the browser does not follow (a private-use scheme such as cursor://) are still seen: wait_for_url also
+  looks at every URL requested, from Chromium's network events.
 """
 
 from __future__ import annotations
@@ -122,7 +127,16 @@ class Browser:
         except BaseException:
             shutil.rmtree(self.profile, ignore_errors=True)
             raise
-        self.driver.set_page_load_timeout(timeout)
+        try:
+            self.driver.set_page_load_timeout(timeout)
+            if not mobile:  # headless Chromium's window keeps about 140 px of its height for a toolbar it does not draw
+                self.driver.execute_cdp_cmd(
+                    "Emulation.setDeviceMetricsOverride",
+                    {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": False},
+                )
+        except BaseException:
+            self.close()
+            raise
 
     def __enter__(self):
         return self
