@@ -2,7 +2,6 @@ public import Foundation
 public import Logging
 public import MCPServerCore
 import MCPWire
-import NIOConcurrencyHelpers
 import SQLiteNIO
 
 /// A ``ServerStore`` in one SQLite file: the server's embedded default.
@@ -49,8 +48,8 @@ public struct SQLiteServerStore: ServerStore {
         return store
     }
 
-    /// When ended rate-limit windows were last deleted (shared by copies of this value: one connection, one file).
-    private let lastPrune = NIOLockedValueBox<Date?>(nil)
+    /// When each table's expired rows were last deleted (shared by copies of this value: one connection, one file).
+    let pruneSchedule = SQLitePruneSchedule()
 
     /// Rate-limit windows currently stored (ended ones included until the next prune); for tests.
     func rateLimitWindowCount() async throws -> Int {
@@ -107,6 +106,8 @@ public struct SQLiteServerStore: ServerStore {
             "ALTER TABLE rate_limits ADD COLUMN window_end REAL NOT NULL DEFAULT 0",
             "CREATE INDEX rate_limits_window_end ON rate_limits (window_end)",
         ],
+        // 3: people sign in (authorization codes, refresh-token families, consents, upstream sign-ins).
+        Self.signInMigration,
     ]
 
     /// The schema version this build writes.
@@ -269,14 +270,7 @@ public struct SQLiteServerStore: ServerStore {
         let count = rows.first?.column("count")?.integer ?? 1
         // Every caller leaves a row; once a window has passed without a prune, drop every window that has ended
         // (an indexed delete, at most once per window length, so a flood of addresses cannot grow the file).
-        let due = self.lastPrune.withLockedValue { last in
-            guard last.map({ now.timeIntervalSince($0) >= end.timeIntervalSince(start) }) ?? true else { return false }
-            last = now
-            return true
-        }
-        if due {
-            _ = try await self.run("DELETE FROM rate_limits WHERE window_end <= ?", [.float(now.timeIntervalSince1970)])
-        }
+        try await self.pruneIfDue(.rateLimits, now: now, interval: end.timeIntervalSince(start))
         return RateLimitDecision(allowed: count <= limit, count: count, resetAt: end)
     }
 
@@ -302,7 +296,7 @@ public struct SQLiteServerStore: ServerStore {
 
     /// Runs one statement, translating SQLite errors into ``ServerStoreError`` so nothing SQLite-specific
     /// reaches the server core.
-    private func run(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
+    func run(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
         do {
             return try await self.connection.query(sql, binds)
         } catch let error as SQLiteError {
