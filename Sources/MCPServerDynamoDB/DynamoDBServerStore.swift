@@ -10,6 +10,11 @@ public import MCPWire
 /// strongly consistent Query), rate-limit windows under `pk = "rate#<key>"` with a TTL. Conditional writes give
 /// uniqueness (`attribute_not_exists`) and refuse updates of missing items; counters use atomic `ADD`. Expired
 /// items are also filtered on read, because DynamoDB deletes them lazily.
+///
+/// Sign-in items (``SignInStore``, in `DynamoDBServerStore+People/+Grants/+SignIn.swift`): people under
+/// `pk = "people"` with an index item per username under `pk = "people-by-username"`; authorization codes, grant
+/// families and upstream sign-ins each in a partition of their own (`code#<hash>`, `family#<id>`,
+/// `login#<stateHash>`); consents under `pk = "consents#<personID>", sk = <clientID>`.
 public final class DynamoDBServerStore: ServerStore {
     public let table: String
     let client: AWSJSONClient
@@ -191,18 +196,20 @@ public final class DynamoDBServerStore: ServerStore {
 
     // MARK: - Operations
 
-    private func call(_ operation: String, _ body: JSONValue) async throws -> JSONValue {
+    /// Calls DynamoDB. A failed condition (`ConditionalCheckFailedException`, `TransactionCanceledException`)
+    /// comes back as the ``AWSServiceError``; every other failure is ``ServerStoreError/unavailable(_:)``.
+    func call(_ operation: String, _ body: JSONValue) async throws -> JSONValue {
         do {
             return try await self.client.call(operation, body)
         } catch let error as AWSServiceError {
-            if error.type == "ConditionalCheckFailedException" { throw error }
+            if Self.conditionFailures.contains(error.type) { throw error }
             throw ServerStoreError.unavailable("\(error)")
         } catch {
             throw ServerStoreError.unavailable("DynamoDB \(operation): \(error)")
         }
     }
 
-    private func put(_ item: JSONValue, condition: String, failure: ServerStoreError) async throws {
+    func put(_ item: JSONValue, condition: String, failure: ServerStoreError) async throws {
         do {
             _ = try await self.call(
                 "PutItem",
@@ -213,7 +220,9 @@ public final class DynamoDBServerStore: ServerStore {
         }
     }
 
-    private func get(pk: String, sk: String) async throws -> JSONValue? {
+    static let conditionFailures: Set<String> = ["ConditionalCheckFailedException", "TransactionCanceledException"]
+
+    func get(pk: String, sk: String) async throws -> JSONValue? {
         let answer = try await self.call(
             "GetItem",
             ["TableName": .string(self.table), "Key": ["pk": Self.s(pk), "sk": Self.s(sk)], "ConsistentRead": true]
@@ -229,7 +238,7 @@ public final class DynamoDBServerStore: ServerStore {
         return expiry <= now.timeIntervalSince1970
     }
 
-    private func delete(pk: String, sk: String) async throws -> Bool {
+    func delete(pk: String, sk: String) async throws -> Bool {
         let answer = try await self.call(
             "DeleteItem",
             ["TableName": .string(self.table), "Key": ["pk": Self.s(pk), "sk": Self.s(sk)], "ReturnValues": "ALL_OLD"]
@@ -237,7 +246,7 @@ public final class DynamoDBServerStore: ServerStore {
         return answer["Attributes"] != nil
     }
 
-    private func query(pk: String) async throws -> [JSONValue] {
+    func query(pk: String) async throws -> [JSONValue] {
         var items: [JSONValue] = []
         var start: JSONValue?
         repeat {

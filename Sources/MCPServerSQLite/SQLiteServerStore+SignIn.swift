@@ -2,7 +2,7 @@ public import Foundation
 public import MCPServerCore
 import SQLiteNIO
 
-extension SQLiteServerStore: SignInStore {
+extension SQLiteServerStore {
     // MARK: - Consents
 
     public func saveConsent(_ consent: StoredConsent) async throws {

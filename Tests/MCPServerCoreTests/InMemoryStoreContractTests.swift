@@ -9,4 +9,9 @@ struct InMemoryStoreContractTests {
     func contract(_ check: StoreContractCheck) async throws {
         try await check.run(on: InMemoryServerStore())
     }
+
+    @Test(arguments: SignInStoreContract.checks)
+    func signInContract(_ check: SignInStoreContractCheck) async throws {
+        try await check.run(on: InMemoryServerStore())
+    }
 }

@@ -5,6 +5,9 @@ public actor InMemoryServerStore: ServerStore {
     private var clients: [String: StoredClient] = [:]
     private var keys: [String: StoredSigningKey] = [:]
     private var counters: [String: (windowStart: Date, count: Int)] = [:]
+    /// People, codes, grant families, consents and upstream sign-ins (``SignInStore``, in
+    /// `InMemoryServerStore+SignIn.swift`). The actor serializes every operation, so each is atomic.
+    var signIn = InMemorySignInTables()
 
     public init() {}
 

@@ -1,15 +1,15 @@
 public import Foundation
 public import ServiceLifecycle
 
-/// Everything the server keeps between requests: registered OAuth clients, JWT signing keys and
-/// rate-limit counters.
+/// Everything the server keeps between requests: registered OAuth clients, JWT signing keys, rate-limit
+/// counters, and what signing people in needs (``SignInStore``).
 ///
 /// The server reaches storage only through this protocol. Backends: ``InMemoryServerStore`` (tests),
 /// `SQLiteServerStore` (the embedded default; `--database :memory:` keeps it in memory) and
 /// `DynamoDBServerStore` (`--store dynamodb`, the default on Lambda). Every backend must pass the same contract
 /// test suite. A store is a `Service`: the application shuts it down after the
 /// HTTP server has stopped, so no request is left without its database.
-public protocol ServerStore: Service, CustomStringConvertible {
+public protocol ServerStore: Service, CustomStringConvertible, SignInStore {
     /// Saves a new client.
     /// - Throws: ``ServerStoreError/duplicate`` when a client with the same id exists.
     func insertClient(_ client: StoredClient) async throws
