@@ -10,7 +10,8 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "remote-mcp",
-    platforms: [.macOS(.v13)],
+    // hummingbird-auth declares macOS 14; on Linux the platform line changes nothing.
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mcp-server", targets: ["MCPServer"]),
         .executable(name: "mcp-bridge", targets: ["MCPBridge"]),
@@ -38,6 +39,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        // Sign-in pages: templates kept as string literals, so no resource bundle. No dependencies of its own.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        // Only its HummingbirdBcrypt product (a Swift wrapper over a C bcrypt target) is used: not its session,
+        // persist or OTP modules.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         // The protocol module shared by mcp-server and mcp-bridge: no HTTP framework, no NIO.
@@ -66,6 +72,9 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -235,6 +244,8 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                // Only to show, in PasswordHasherTests, the truncation PasswordHasher refuses.
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             swiftSettings: swiftSettings
         ),

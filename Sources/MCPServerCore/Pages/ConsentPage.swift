@@ -1,0 +1,118 @@
+/// The page that asks a signed-in person whether a client may act for them: who is asking, where the browser
+/// goes next, what it may do, and Allow or Deny.
+///
+/// Every value is HTML-escaped when rendered; none of them is trusted (the client's name and the redirect come
+/// from its registration or its metadata document).
+public struct ConsentPage: Sendable, Hashable {
+    /// The form's field names and the two answers, shared with the controller that reads the POST.
+    public enum Field {
+        public static let csrf = "csrf"
+        public static let request = "request"
+        /// The button pressed: ``allow`` or ``deny``.
+        public static let action = "action"
+        public static let allow = "allow"
+        public static let deny = "deny"
+    }
+
+    /// What kind of place the redirect URI leads to, which changes the warning the page gives.
+    public enum RedirectKind: Sendable, Hashable {
+        /// An https site.
+        case web
+        /// A loopback address (RFC 8252 §7.3): a program on this computer.
+        case loopback
+        /// A private-use scheme (RFC 8252 §7.1) such as `cursor:`: an app on this device.
+        case application
+    }
+
+    /// One scope asked for, with the words a person reads.
+    public struct Scope: Sendable, Hashable {
+        public var name: String
+        public var description: String
+
+        public init(name: String, description: String) {
+            self.name = name
+            self.description = description
+        }
+    }
+
+    /// The absolute URL the form posts to.
+    public var action: String
+    /// The name the client registered or published.
+    public var clientName: String
+    /// Where the client will be sent back to: a host, or for a private-use scheme the scheme.
+    public var redirectHost: String
+    public var redirectKind: RedirectKind
+    /// The signed-in person as they will recognise themselves: a display name or username.
+    public var signedInAs: String
+    public var scopes: [Scope]
+    /// The CSRF token for this browser and request.
+    public var csrfToken: String
+    /// The sealed, validated authorization request, carried to the POST.
+    public var sealedRequest: String
+
+    public init(
+        action: String,
+        clientName: String,
+        redirectHost: String,
+        redirectKind: RedirectKind,
+        signedInAs: String,
+        scopes: [Scope],
+        csrfToken: String,
+        sealedRequest: String
+    ) {
+        self.action = action
+        self.clientName = clientName
+        self.redirectHost = redirectHost
+        self.redirectKind = redirectKind
+        self.signedInAs = signedInAs
+        self.scopes = scopes
+        self.csrfToken = csrfToken
+        self.sealedRequest = sealedRequest
+    }
+
+    static let name = "consent"
+
+    var context: [String: Any] {
+        [
+            "action": self.action,
+            "clientName": self.clientName,
+            "redirectHost": self.redirectHost,
+            "toLoopback": self.redirectKind == .loopback,
+            "toApplication": self.redirectKind == .application,
+            "signedInAs": self.signedInAs,
+            "scopes": self.scopes.map { ["name": $0.name, "description": $0.description] },
+            "hasScopes": !self.scopes.isEmpty,
+            "csrfToken": self.csrfToken,
+            "sealedRequest": self.sealedRequest,
+        ]
+    }
+
+    static let template = """
+        {{<layout}}
+        {{$title}}Allow access?{{/title}}
+        {{$content}}
+        <h1><strong>{{clientName}}</strong> wants to use your account</h1>
+        <p class="muted">Signed in as <strong>{{signedInAs}}</strong></p>
+        {{#hasScopes}}
+        <p>It asks to:</p>
+        <ul>
+        {{#scopes}}<li>{{description}} <span class="muted">({{name}})</span></li>
+        {{/scopes}}
+        </ul>
+        {{/hasScopes}}
+        {{^hasScopes}}<p>It asks for no particular permissions.</p>{{/hasScopes}}
+        <p>Whatever you choose, you will be sent to <strong>{{redirectHost}}</strong>\
+        {{#toLoopback}}, a program on this computer{{/toLoopback}}\
+        {{#toApplication}}, an app on this device{{/toApplication}}.</p>
+        {{#toLoopback}}<p class="muted">Allow only if you just started this connection yourself.</p>{{/toLoopback}}
+        {{#toApplication}}<p class="muted">Allow only if you just started this connection yourself.</p>{{/toApplication}}
+        <form method="post" action="{{action}}">
+        <input type="hidden" name="csrf" value="{{csrfToken}}">
+        <input type="hidden" name="request" value="{{sealedRequest}}">
+        <button type="submit" name="action" value="allow">Allow</button>
+        <button type="submit" name="action" value="deny" class="secondary">Deny</button>
+        </form>
+        {{/content}}
+        {{/layout}}
+        """
+}

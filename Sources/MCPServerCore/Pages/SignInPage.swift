@@ -1,0 +1,84 @@
+/// The sign-in form `/authorize` shows when the browser has no session: username, password, and the hidden
+/// fields the POST is checked with.
+///
+/// Every value is HTML-escaped when rendered; none of them is trusted (the client's name comes from its
+/// registration or its metadata document).
+public struct SignInPage: Sendable, Hashable {
+    /// The form's field names, shared with the controller that reads the POST.
+    public enum Field {
+        public static let username = "username"
+        public static let password = "password"
+        public static let csrf = "csrf"
+        public static let request = "request"
+    }
+
+    /// The absolute URL the form posts to.
+    public var action: String
+    /// The name the client registered or published.
+    public var clientName: String
+    /// Where the client will be sent back to: a host, or for a private-use scheme the scheme.
+    public var redirectHost: String
+    /// The CSRF token for this browser and request.
+    public var csrfToken: String
+    /// The sealed, validated authorization request, carried to the POST.
+    public var sealedRequest: String
+    /// The username to fill in again after a failed attempt; never the password.
+    public var username: String
+    /// Why the last attempt failed, shown above the form; `nil` shows nothing.
+    public var errorMessage: String?
+
+    public init(
+        action: String,
+        clientName: String,
+        redirectHost: String,
+        csrfToken: String,
+        sealedRequest: String,
+        username: String = "",
+        errorMessage: String? = nil
+    ) {
+        self.action = action
+        self.clientName = clientName
+        self.redirectHost = redirectHost
+        self.csrfToken = csrfToken
+        self.sealedRequest = sealedRequest
+        self.username = username
+        self.errorMessage = errorMessage
+    }
+
+    static let name = "sign-in"
+
+    var context: [String: Any] {
+        var context: [String: Any] = [
+            "action": self.action,
+            "clientName": self.clientName,
+            "redirectHost": self.redirectHost,
+            "csrfToken": self.csrfToken,
+            "sealedRequest": self.sealedRequest,
+            "username": self.username,
+        ]
+        if let errorMessage, !errorMessage.isEmpty { context["errorMessage"] = errorMessage }
+        return context
+    }
+
+    static let template = """
+        {{<layout}}
+        {{$title}}Sign in{{/title}}
+        {{$content}}
+        <h1>Sign in</h1>
+        <p><strong>{{clientName}}</strong> wants to connect to your account. \
+        It will return to <strong>{{redirectHost}}</strong>.</p>
+        {{#errorMessage}}<p class="error" role="alert">{{errorMessage}}</p>{{/errorMessage}}
+        <form method="post" action="{{action}}">
+        <input type="hidden" name="csrf" value="{{csrfToken}}">
+        <input type="hidden" name="request" value="{{sealedRequest}}">
+        <label for="username">Username</label>
+        <input id="username" name="username" value="{{username}}" autocomplete="username" autocapitalize="none" \
+        spellcheck="false" required>
+        <label for="password">Password</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required>
+        <button type="submit">Sign in</button>
+        </form>
+        {{/content}}
+        {{/layout}}
+        """
+}
