@@ -1,29 +1,29 @@
 import MCPWire
 
-/// The 2026-07-28 names era translation reads and writes.
+/// The 2026-07-28 names era translation reads and writes, under short names (the shared ones are MCPWire's).
 enum ModernWire {
-    static let subscriptionsListen = "subscriptions/listen"
-    static let subscriptionsAcknowledged = "notifications/subscriptions/acknowledged"
-    static let subscriptionID = "io.modelcontextprotocol/subscriptionId"
-    static let toolsListChanged = "notifications/tools/list_changed"
-    static let promptsListChanged = "notifications/prompts/list_changed"
-    static let resourcesListChanged = "notifications/resources/list_changed"
-    static let resourcesUpdated = "notifications/resources/updated"
-    static let resourcesSubscribe = "resources/subscribe"
-    static let resourcesUnsubscribe = "resources/unsubscribe"
-    static let loggingSetLevel = "logging/setLevel"
-    static let loggingMessage = "notifications/message"
+    static let subscriptionsListen = MCPMethod.subscriptionsListen
+    static let subscriptionsAcknowledged = MCPMethod.subscriptionsAcknowledgedNotification
+    static let subscriptionID = MCPMetaKey.subscriptionId
+    static let toolsListChanged = MCPMethod.toolsListChangedNotification
+    static let promptsListChanged = MCPMethod.promptsListChangedNotification
+    static let resourcesListChanged = MCPMethod.resourcesListChangedNotification
+    static let resourcesUpdated = MCPMethod.resourcesUpdatedNotification
+    static let resourcesSubscribe = MCPMethod.resourcesSubscribe
+    static let resourcesUnsubscribe = MCPMethod.resourcesUnsubscribe
+    static let loggingSetLevel = MCPMethod.loggingSetLevel
+    static let loggingMessage = MCPMethod.messageNotification
     static let rootsListChanged = "notifications/roots/list_changed"
-    static let elicitationCreate = "elicitation/create"
-    static let samplingCreateMessage = "sampling/createMessage"
-    static let rootsList = "roots/list"
+    static let elicitationCreate = MCPMethod.elicitationCreate
+    static let samplingCreateMessage = MCPMethod.samplingCreateMessage
+    static let rootsList = MCPMethod.rootsList
 
-    static let resultType = "resultType"
-    static let inputRequired = "input_required"
-    static let complete = "complete"
-    static let inputRequests = "inputRequests"
-    static let inputResponses = "inputResponses"
-    static let requestState = "requestState"
+    static let resultType = MCPResultType.key
+    static let inputRequired = MCPResultType.inputRequired
+    static let complete = MCPResultType.complete
+    static let inputRequests = MCPInputKey.inputRequests
+    static let inputResponses = MCPInputKey.inputResponses
+    static let requestState = MCPInputKey.requestState
     static let ttlMilliseconds = "ttlMs"
     static let cacheScope = "cacheScope"
 
