@@ -13,9 +13,14 @@ struct MCPServerCommand: AsyncParsableCommand {
         // The default subcommand's options are the ones people look for, so the root help shows them too.
         discussion: "Without a subcommand, mcp-server runs 'serve':\n\n" + ServeCommand.helpMessage(),
         version: RemoteMCP.version,
-        subcommands: [ServeCommand.self, ClientsCommand.self, KeysCommand.self, DynamoDBCommand.self],
+        subcommands: [
+            ServeCommand.self, ClientsCommand.self, UsersCommand.self, KeysCommand.self, DynamoDBCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self
     )
+
+    /// The first arguments that run as asked even under Lambda's Runtime API.
+    static let operatorCommands = ["clients", "users", "keys", "dynamodb", "help", "--help", "-h", "--version"]
 
     static func main() async {
         // Request handlers then run on the NIO event loops that read the sockets instead of hopping to a
@@ -25,7 +30,7 @@ struct MCPServerCommand: AsyncParsableCommand {
         // Lambda starts `bootstrap` with AWS_LAMBDA_RUNTIME_API set: run the Runtime API loop instead of a
         // server, unless an operator command was asked for explicitly.
         if let runtimeAPI = EnvironmentVariables()["AWS_LAMBDA_RUNTIME_API"],
-            !["clients", "keys", "dynamodb", "help", "--help", "-h", "--version"].contains(arguments.first ?? "")
+            !Self.operatorCommands.contains(arguments.first ?? "")
         {
             do {
                 try await LambdaEntry.run(
