@@ -33,6 +33,9 @@ public struct AuthConfiguration: Sendable {
     /// The CA that issues `tls_client_auth` certificates; set when the server asks for client certificates
     /// (`--client-ca`), which also offers `self_signed_tls_client_auth` and certificate-bound tokens (RFC 8705).
     public var clientCertificateAuthority: ClientCertificateAuthority?
+    /// Signing people in: the authorization code grant, refresh tokens, Client ID Metadata Documents, the upstream
+    /// provider.
+    public var signIn: SignInConfiguration
 
     public init(
         enabled: Bool = true,
@@ -43,7 +46,8 @@ public struct AuthConfiguration: Sendable {
         tokenFailuresPerMinutePerIP: Int = 120,
         tokenRequestsPerMinutePerClient: Int = 60,
         clientRecheckInterval: Duration = .seconds(5),
-        clientCertificateAuthority: ClientCertificateAuthority? = nil
+        clientCertificateAuthority: ClientCertificateAuthority? = nil,
+        signIn: SignInConfiguration = SignInConfiguration()
     ) {
         self.enabled = enabled
         self.registration = registration
@@ -54,6 +58,7 @@ public struct AuthConfiguration: Sendable {
         self.tokenRequestsPerMinutePerClient = tokenRequestsPerMinutePerClient
         self.clientRecheckInterval = clientRecheckInterval
         self.clientCertificateAuthority = clientCertificateAuthority
+        self.signIn = signIn
     }
 
     /// Whether the certificate methods and certificate-bound tokens of RFC 8705 are offered.

@@ -10,8 +10,27 @@ public struct AuthorizationServer: Sendable {
     public let keyRing: KeyRing
     public let verifier: TokenVerifier
     public let registry: ClientRegistry
+    /// Finds the client a `client_id` names, registered or described by a metadata document.
+    public let clients: ClientDirectory
+    /// Where people sign in when not with a password here; `nil` uses the passwords of `mcp-server users`.
+    public let upstream: (any UpstreamIdentityProvider)?
+    /// Checks people's passwords.
+    public let passwords: PasswordHasher
+    /// Renders the sign-in, consent and error pages.
+    public let pages: PageRenderer
 
-    public init(configuration: AuthConfiguration, store: any ServerStore, keyRing: KeyRing) {
+    /// - Parameters:
+    ///   - documents: fetches Client ID Metadata Documents; `nil` treats URL client ids as unknown.
+    ///   - upstream: the upstream OpenID provider, when people sign in there.
+    ///   - passwords: the hasher sign-in checks passwords with (its cost matters only for unknown usernames).
+    public init(
+        configuration: AuthConfiguration,
+        store: any ServerStore,
+        keyRing: KeyRing,
+        documents: (any ClientMetadataDocumentSource)? = nil,
+        upstream: (any UpstreamIdentityProvider)? = nil,
+        passwords: PasswordHasher = .standard
+    ) {
         self.configuration = configuration
         self.store = store
         self.keyRing = keyRing
@@ -22,6 +41,10 @@ public struct AuthorizationServer: Sendable {
             clientRecheckInterval: configuration.clientRecheckInterval
         )
         self.registry = ClientRegistry(store: store, mutualTLS: configuration.mutualTLS)
+        self.clients = ClientDirectory(store: store, documents: documents)
+        self.upstream = upstream
+        self.passwords = passwords
+        self.pages = PageRenderer()
     }
 
     /// Issues an access token for `client` (already authenticated) with `scope`, for the resource in `urls`.

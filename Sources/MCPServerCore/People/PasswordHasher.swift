@@ -30,9 +30,18 @@ public struct PasswordHasher: Sendable {
     /// against it so an unknown username costs the same bcrypt work as a known one.
     let unknownPersonHash: String
 
+    /// A hasher at ``defaultCost``.
+    public static let standard = PasswordHasher(checkedCost: PasswordHasher.defaultCost)
+
     /// - Throws: ``PasswordHashingError/costOutOfRange(_:)`` outside ``costs``.
     public init(cost: Int = PasswordHasher.defaultCost) throws(PasswordHashingError) {
         guard Self.costs.contains(cost) else { throw .costOutOfRange(cost) }
+        self.cost = cost
+        self.unknownPersonHash = Self.standInHash(cost: cost)
+    }
+
+    /// For costs known to be in ``costs``.
+    private init(checkedCost cost: Int) {
         self.cost = cost
         self.unknownPersonHash = Self.standInHash(cost: cost)
     }

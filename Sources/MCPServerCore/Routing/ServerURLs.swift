@@ -36,6 +36,14 @@ public struct ServerURLs: Sendable, Hashable {
     public var token: String { self.base + "/token" }
     public var registration: String { self.base + "/dcr" }
     public var authorization: String { self.base + "/authorize" }
+    /// Where the sign-in form posts.
+    public var signIn: String { self.base + "/authorize/sign-in" }
+    /// Where the consent form posts.
+    public var consent: String { self.base + "/authorize/consent" }
+    /// Where the upstream OpenID provider sends the browser back to.
+    public var upstreamCallback: String { self.base + "/oidc/callback" }
+    /// RFC 7009 token revocation.
+    public var revocation: String { self.base + "/revoke" }
     public var jwks: String { self.base + "/jwks.json" }
     /// Where `WWW-Authenticate` points: under the prefix, so a stage-prefixed gateway can route it.
     public var protectedResourceMetadata: String { self.base + "/.well-known/oauth-protected-resource" }
