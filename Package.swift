@@ -75,6 +75,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                // What the server fetches from others: Client ID Metadata Documents, the upstream OpenID provider,
+                // clients' jwks_uri (OutboundFetcher).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -268,6 +272,10 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                // Signing client assertions the outbound tests serve from a jwks_uri.
+                .product(name: "JWTKit", package: "jwt-kit"),
+                // The PKCE challenges of the live sign-in tests, made by the test, not by the server's code.
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

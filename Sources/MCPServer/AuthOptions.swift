@@ -16,8 +16,23 @@ struct AuthOptions: ParsableArguments {
     )
     var auth: OptionValue<AuthMode> = .default(.jwt)
 
-    @Option(help: "Who may register clients at /dcr. (env: MCP_SERVER_REGISTRATION)")
+    @Option(
+        help: """
+            Who may register clients at /dcr that get tokens without a person (client_credentials). \
+            (env: MCP_SERVER_REGISTRATION)
+            """
+    )
     var registration: OptionValue<AuthConfiguration.RegistrationPolicy> = .default(Self.defaults.registration)
+
+    @Option(
+        help: """
+            Who may register clients at /dcr that only sign people in (authorization_code, refresh_token): \
+            MCP hosts such as Cursor and VS Code. (env: MCP_SERVER_SIGN_IN_REGISTRATION)
+            """
+    )
+    var signInRegistration: OptionValue<AuthConfiguration.RegistrationPolicy> = .default(
+        Self.defaults.signInRegistration
+    )
 
     @Option(
         help: """
@@ -75,6 +90,8 @@ struct AuthOptions: ParsableArguments {
         let variables = EnvironmentVariables(environment)
         let mode = try variables.resolve(self.auth, env: "MCP_SERVER_AUTH")
         let policy = try variables.resolve(self.registration, env: "MCP_SERVER_REGISTRATION")
+        let signInPolicy = try variables.resolve(self.signInRegistration, env: "MCP_SERVER_SIGN_IN_REGISTRATION")
+        let needsToken = policy == .token || signInPolicy == .token
         let registrationToken = try Self.secret(
             file: try variables.resolve(self.registrationTokenFile, env: "MCP_SERVER_REGISTRATION_TOKEN_FILE"),
             inline: variables["MCP_SERVER_REGISTRATION_TOKEN"],
@@ -87,10 +104,11 @@ struct AuthOptions: ParsableArguments {
         if registrationToken != nil, registrationTokenSecret != nil {
             throw ValidationError("give the initial access token or its Secrets Manager secret, not both")
         }
-        if policy == .token, registrationTokenSecret == nil {
+        if needsToken, registrationTokenSecret == nil {
             guard let registrationToken, registrationToken.utf8.count >= 16 else {
                 throw ValidationError(
-                    "--registration token needs an initial access token of 16+ characters (MCP_SERVER_REGISTRATION_TOKEN)"
+                    "the token registration policy needs an initial access token of 16+ characters "
+                        + "(MCP_SERVER_REGISTRATION_TOKEN)"
                 )
             }
         }
@@ -137,6 +155,7 @@ struct AuthOptions: ParsableArguments {
             configuration: AuthConfiguration(
                 enabled: mode == .jwt,
                 registration: policy,
+                signInRegistration: signInPolicy,
                 initialAccessTokenHash: registrationToken.map(SecretToken.hash),
                 tokenLifetime: .seconds(ttl),
                 registrationsPerMinutePerIP: limits[0],
@@ -145,7 +164,7 @@ struct AuthOptions: ParsableArguments {
             ),
             keySource: source,
             keySecretID: keySecret,
-            registrationTokenSecretID: policy == .token ? registrationTokenSecret : nil
+            registrationTokenSecretID: needsToken ? registrationTokenSecret : nil
         )
     }
 
@@ -193,13 +212,39 @@ struct AuthOptions: ParsableArguments {
             }
             configuration.initialAccessTokenHash = SecretToken.hash(token)
         }
+        if let secretID = settings.upstreamSecretID {
+            let secret = try await Self.secretString(
+                secretID: secretID,
+                purpose: "reading the OIDC client secret",
+                logger: logger
+            ).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !secret.isEmpty else { throw ValidationError("the OIDC client secret in \(secretID) is empty") }
+            configuration.signIn.upstream?.clientSecret = secret
+        }
         let keyRing = try await KeyRing.load(
             source: source,
             store: store,
             tokenLifetime: configuration.tokenLifetime,
             logger: logger
         )
-        return AuthorizationServer(configuration: configuration, store: store, keyRing: keyRing)
+        return AuthorizationServer(
+            configuration: configuration,
+            store: store,
+            keyRing: keyRing,
+            documents: try configuration.signIn.metadataDocuments.map { try ClientMetadataDocumentFetcher(policy: $0) },
+            upstream: try configuration.signIn.upstream.map { upstream in
+                logger.info(
+                    "People sign in at an upstream OpenID provider",
+                    metadata: ["issuer": "\(upstream.issuer)", "client_id": "\(upstream.clientID)"]
+                )
+                return try UpstreamOIDCProvider(
+                    configuration: upstream,
+                    store: store,
+                    loginLifetime: configuration.signIn.loginLifetime,
+                    logger: logger
+                )
+            }
+        )
     }
 
     /// Reads the signing key from Secrets Manager, with AWS's conventions for region, credentials and endpoint.
@@ -248,4 +293,6 @@ struct AuthSettings: Sendable {
     var keySecretID: String?
     /// Secrets Manager secret holding the initial access token of `--registration token`, read at start.
     var registrationTokenSecretID: String?
+    /// Secrets Manager secret holding the upstream OpenID provider's client secret, read at start.
+    var upstreamSecretID: String? = nil
 }

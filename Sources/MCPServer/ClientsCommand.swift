@@ -47,21 +47,85 @@ struct ClientsCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Register a client (works whatever --registration says); prints its secret once."
+            abstract: "Register a client (works whatever --registration says); prints its secret once.",
+            discussion: """
+                A machine client (client_credentials) by default. With --redirect-uri, a client that signs people in \
+                (authorization_code and refresh_token): a pre-registered MCP host such as a Claude connector, which \
+                takes a client id and secret; add --public for one that keeps no secret (PKCE only).
+                """
         )
         @OptionGroup var store: StoreOptions
         @Option(help: "client_name.") var name: String
         @Option(help: "Space-separated scopes (default: all).") var scope: String?
-        @Option(help: "client_secret_basic or client_secret_post.") var authMethod: String = "client_secret_basic"
+        @Option(name: .customLong("redirect-uri"), help: "Where the client receives codes; repeatable.")
+        var redirectURIs: [String] = []
+        @Option(
+            name: .customLong("grant-type"),
+            help: """
+                A grant the client may use; repeatable. (default: authorization_code and refresh_token with \
+                --redirect-uri, else client_credentials)
+                """
+        )
+        var grantTypes: [GrantType] = []
+        @Option(help: "How the client authenticates at /token. (default: client_secret_basic, or none with --public)")
+        var authMethod: ClientAuthMethod?
+        @Flag(help: "A public client: no secret, PKCE only (the same as --auth-method none).")
+        var `public` = false
+        @Option(help: "native (private-use redirect schemes such as cursor://, loopback) or web. (default: web)")
+        var applicationType: ApplicationType?
+        @Option(help: "File with the client's public keys as a JWK Set, for --auth-method private_key_jwt.")
+        var jwksFile: String?
+        @Option(help: "https URL where the client publishes its public keys, for --auth-method private_key_jwt.")
+        var jwksURI: String?
         @Option(help: "The server's public base URL, for registration_client_uri. (env: MCP_SERVER_PUBLIC_URL)")
         var publicURL: String?
 
-        func run() async throws {
+        /// The grants an operator can give a client.
+        enum GrantType: String, CaseInsensitiveArgument {
+            case authorizationCode = "authorization_code"
+            case refreshToken = "refresh_token"
+            case clientCredentials = "client_credentials"
+        }
+
+        /// RFC 7591 / OIDC `application_type`.
+        enum ApplicationType: String, CaseInsensitiveArgument {
+            case web
+            case native
+        }
+
+        /// The registration request the options describe, as `/dcr` would receive it.
+        func request() throws -> JSONValue {
+            if self.public, let method = self.authMethod, method != .none {
+                throw ValidationError("--public means --auth-method none, not \(method.rawValue)")
+            }
+            let method = self.public ? ClientAuthMethod.none : self.authMethod ?? .default
+            var grants = self.grantTypes.map(\.rawValue)
+            if grants.isEmpty {
+                grants = self.redirectURIs.isEmpty ? ["client_credentials"] : ["authorization_code", "refresh_token"]
+            }
             var request: [String: JSONValue] = [
-                "client_name": .string(self.name), "grant_types": ["client_credentials"],
-                "token_endpoint_auth_method": .string(self.authMethod),
+                "client_name": .string(self.name), "grant_types": .array(grants.map(JSONValue.string)),
+                "token_endpoint_auth_method": .string(method.rawValue),
             ]
+            if !self.redirectURIs.isEmpty { request["redirect_uris"] = .array(self.redirectURIs.map(JSONValue.string)) }
+            if let type = self.applicationType { request["application_type"] = .string(type.rawValue) }
             if let scope = self.scope { request["scope"] = .string(scope) }
+            if let file = self.jwksFile {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw ValidationError("cannot read the JWK Set file \(file)")
+                }
+                do {
+                    request["jwks"] = try JSONValue(parsing: Array(data))
+                } catch {
+                    throw ValidationError("\(file) is not JSON: \(error)")
+                }
+            }
+            if let uri = self.jwksURI { request["jwks_uri"] = .string(uri) }
+            return .object(request)
+        }
+
+        func run() async throws {
+            let request = try self.request()
             let text =
                 try EnvironmentVariables().resolve(self.publicURL, env: "MCP_SERVER_PUBLIC_URL")
                 ?? OperatorLog.localBase
@@ -69,7 +133,7 @@ struct ClientsCommand: AsyncParsableCommand {
             do {
                 try await self.store.withStore(logger: OperatorLog.logger) { store in
                     let information = try await ClientRegistry(store: store).register(
-                        .object(request),
+                        request,
                         urls: ServerURLs(base: base)
                     )
                     OperatorLog.audit("client.registered", clientID: information.clientID)

@@ -3,10 +3,13 @@ import MCPServerCore
 
 /// `users list`: one row per person, columns padded to line up, never a password hash.
 ///
+/// The ID column comes first: people of an upstream provider have no username, and other `users` commands take
+/// their id instead.
+///
 /// Names and emails of upstream people come from another system, so characters that would steer the terminal
 /// (controls, bidirectional overrides) are shown as `?`.
 enum PeopleTable {
-    static let header = ["USERNAME", "DISPLAY NAME", "EMAIL", "ADMIN", "CREATED", "LAST SIGN-IN"]
+    static let header = ["ID", "USERNAME", "DISPLAY NAME", "EMAIL", "ADMIN", "CREATED", "LAST SIGN-IN"]
 
     /// The table's lines: the header, then `people` in the order given.
     static func lines(_ people: [StoredPerson]) -> [String] {
@@ -23,7 +26,7 @@ enum PeopleTable {
 
     static func row(_ person: StoredPerson) -> [String] {
         [
-            Self.cell(person.username), Self.cell(person.displayName), Self.cell(person.email),
+            Self.cell(person.id), Self.cell(person.username), Self.cell(person.displayName), Self.cell(person.email),
             person.isAdmin ? "yes" : "no", person.createdAt.formatted(.iso8601),
             person.lastSignInAt?.formatted(.iso8601) ?? "never",
         ]

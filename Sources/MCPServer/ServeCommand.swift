@@ -92,6 +92,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Authorization") var auth: AuthOptions
 
+    @OptionGroup(title: "Signing people in") var signIn: SignInOptions
+
     @OptionGroup(title: "Listen streams and questions") var interaction: InteractionOptions
 
     @OptionGroup(title: "TLS and client certificates") var tls: TLSOptions
@@ -136,7 +138,8 @@ struct ServeCommand: AsyncParsableCommand {
         logger.warning(
             """
             Registration is open on a non-loopback address: anyone who can reach this server can register a \
-            client and call every tool. Use --registration token or closed unless that is what you want.
+            client_credentials client and call every tool without signing in. Use --registration token or closed \
+            unless that is what you want (MCP hosts that sign people in register under --sign-in-registration).
             """,
             metadata: ["host": "\(host)"]
         )
@@ -186,6 +189,9 @@ struct ServeCommand: AsyncParsableCommand {
         let tls = try self.tls.resolve(environment: environment, lambda: lambda)
         var auth = try self.auth.resolve(environment: environment)
         auth.configuration.clientCertificateAuthority = tls.clientCertificateAuthority
+        let signIn = try self.signIn.resolve(environment: environment, lambda: lambda)
+        auth.configuration.signIn = signIn.configuration
+        auth.upstreamSecretID = signIn.upstreamSecretID
         return ServeSettings(
             server: ServerConfiguration(
                 host: try variables.resolve(self.host, env: "MCP_SERVER_HOST"),

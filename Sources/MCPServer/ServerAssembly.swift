@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import MCPServerCore
+import MCPWire
 
 /// The one place a server is put together, whichever host runs it: the store, the authorization server and the
 /// router's dependencies. The host adds its own service (the HTTP server or the Lambda loop) after the store.
@@ -60,7 +61,10 @@ struct ServerAssembly: Sendable {
             // A retry may reach another instance (Lambda, or `serve` processes sharing a store): they all derive the
             // request-state keys from the signing keys they share, configured or stored. Without authentication
             // there is no shared key, so the key is random per process and a retry must reach the same one.
-            requestStateKeys: authorizationServer.map { .derived(from: $0.keyRing) } ?? .random()
+            requestStateKeys: authorizationServer.map { .derived(from: $0.keyRing) } ?? .random(),
+            // With authentication on, machine clients get tokens by client credentials (secret, private_key_jwt or
+            // certificate): the extension's servers say so in their capabilities.
+            extensions: authorizationServer == nil ? [:] : [MCPExtension.oauthClientCredentials: [:]]
         )
         logger.debug("Protocol versions served", metadata: ["versions": "\(settings.protocolVersions)"])
         let dependencies = ServerDependencies(

@@ -4,16 +4,17 @@ import Logging
 import MCPServerCore
 import NIOPosix
 
-/// `mcp-server users …`: the people who sign in with a username and password, on the same store the server uses
-/// (safe while it runs).
+/// `mcp-server users …`: the people who sign in, on the same store the server uses (safe while it runs). People who
+/// sign in with a password are added here; people of an upstream provider appear at their first sign-in, and are
+/// named by their person id (`users list` shows it), since they have no username.
 ///
 /// Every refusal is one line on stderr and exit status 1. No password or hash is ever printed; a new password is
 /// read from `--password-file`, a pipe, or the terminal (``PasswordInput``), never from the command line.
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
-        abstract: "Add, list, delete people who sign in with a password, or change their password.",
-        subcommands: [Add.self, List.self, Delete.self, Passwd.self]
+        abstract: "Add, list, delete or sign out people, change their password, or forget what they allowed a client.",
+        subcommands: [Add.self, List.self, Delete.self, Passwd.self, SignOut.self, ForgetConsent.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -47,6 +48,7 @@ struct UsersCommand: AsyncParsableCommand {
                         displayName: displayName,
                         email: email,
                         passwordHash: hash,
+                        credentialVersion: StoredPerson.initialCredentialVersion(createdAt: now),
                         isAdmin: self.admin,
                         createdAt: now,
                         updatedAt: now
@@ -65,7 +67,8 @@ struct UsersCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Every person, oldest first, as a table (never password hashes)."
+            abstract: "Every person, oldest first, as a table (never password hashes).",
+            discussion: "People of an upstream provider have no username; the ID column names them to other commands."
         )
         @OptionGroup var store: StoreOptions
 
@@ -79,19 +82,85 @@ struct UsersCommand: AsyncParsableCommand {
 
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Delete a person and the consents they gave."
+            abstract: "Delete a person and the consents they gave; their tokens stop working.",
+            discussion: """
+                Refresh tokens are refused at once; access tokens within the server's client recheck interval. \
+                A person of an upstream provider who signs in again comes back as a new person.
+                """
         )
         @OptionGroup var store: StoreOptions
-        @Argument(help: "Their username.") var username: String
+        @Argument(help: UsersCommand.personHelp) var person: String
 
         func run() async throws {
             try await UsersCommand.refusing {
-                let username = try Username(normalizing: self.username)
+                let reference = try PersonReference(self.person)
                 try await self.store.withStore(logger: OperatorLog.logger) { store in
-                    guard let person = try await store.person(username: username.value),
-                        try await store.deletePerson(id: person.id)
-                    else { throw OperatorLog.fail("no person named \(username)") }
+                    let person = try await reference.find(in: store)
+                    guard try await store.deletePerson(id: person.id) else {
+                        throw OperatorLog.fail(reference.notFound)
+                    }
                     OperatorLog.audit("person.deleted", person: person)
+                }
+            }
+        }
+    }
+
+    struct SignOut: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sign-out",
+            abstract: "End every sign-in of a person: browser sessions, refresh tokens and access tokens.",
+            discussion: """
+                Raises the person's credential version. Browser sessions and refresh tokens made before are refused \
+                at once; access tokens within the server's client recheck interval. The person can sign in again; \
+                to stop that, delete them (or, for an upstream provider's people, remove them there).
+                """
+        )
+        @OptionGroup var store: StoreOptions
+        @Argument(help: UsersCommand.personHelp) var person: String
+
+        func run() async throws {
+            try await UsersCommand.refusing {
+                let reference = try PersonReference(self.person)
+                try await self.store.withStore(logger: OperatorLog.logger) { store in
+                    var person = try await reference.find(in: store)
+                    let now = Date()
+                    person.credentialVersion = person.raisedCredentialVersion(now: now)
+                    person.updatedAt = now
+                    do {
+                        try await store.updatePerson(person)
+                    } catch let error as ServerStoreError where error == .notFound {
+                        throw OperatorLog.fail(reference.notFound)
+                    }
+                    OperatorLog.audit("person.signed_out", person: person)
+                }
+            }
+        }
+    }
+
+    struct ForgetConsent: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "forget-consent",
+            abstract: "Forget what a person allowed a client, so the client must ask again at their next sign-in.",
+            discussion: "Tokens the client already holds keep working; `users sign-out` ends them."
+        )
+        @OptionGroup var store: StoreOptions
+        @Argument(help: UsersCommand.personHelp) var person: String
+        @Argument(help: "The client's client_id (as `clients list` shows it, or its metadata document URL).")
+        var clientID: String
+
+        func run() async throws {
+            try await UsersCommand.refusing {
+                let reference = try PersonReference(self.person)
+                // It is printed in the refusal and the audit line: nothing that could steer a terminal or a log.
+                guard !self.clientID.isEmpty, self.clientID.utf8.count <= 2048,
+                    !self.clientID.unicodeScalars.contains(where: PersonProfile.isControl)
+                else { throw OperatorLog.fail("the client_id is empty, too long or has control characters") }
+                try await self.store.withStore(logger: OperatorLog.logger) { store in
+                    let person = try await reference.find(in: store)
+                    guard try await store.deleteConsent(personID: person.id, clientID: self.clientID) else {
+                        throw OperatorLog.fail("\(reference) has given no consent to client \(self.clientID)")
+                    }
+                    OperatorLog.audit("person.consent_forgotten", person: person, clientID: self.clientID)
                 }
             }
         }
@@ -115,9 +184,10 @@ struct UsersCommand: AsyncParsableCommand {
                         throw OperatorLog.fail("no person named \(username)")
                     }
                     person.passwordHash = try await self.password.newHash(for: username, hasher: hasher)
-                    // Sessions carry the version they were made with; a different one ends them.
-                    person.credentialVersion += 1
-                    person.updatedAt = Date()
+                    // Sessions and grant families carry the version they were made with; a different one ends them.
+                    let now = Date()
+                    person.credentialVersion = person.raisedCredentialVersion(now: now)
+                    person.updatedAt = now
                     do {
                         try await store.updatePerson(person)
                     } catch let error as ServerStoreError where error == .notFound {
@@ -129,6 +199,11 @@ struct UsersCommand: AsyncParsableCommand {
             }
         }
     }
+
+    static let personHelp = ArgumentHelp(
+        "Their username, or their person id (usr_..., oidc_...) as `users list` shows it.",
+        valueName: "person"
+    )
 
     /// A new local person's id: `usr_` and 128 bits from the system CSPRNG in base64url (22 characters), so ids
     /// say nothing about when or in which order people were added, and a re-added username gets a new one.
@@ -195,13 +270,15 @@ struct PasswordOptions: ParsableArguments {
 }
 
 extension OperatorLog {
-    /// An audit line about a person: their id and username, never anything about the password.
-    static func audit(_ event: String, person: StoredPerson) {
+    /// An audit line about a person: their id and username (and the client it concerns), never anything about the
+    /// password.
+    static func audit(_ event: String, person: StoredPerson, clientID: String? = nil) {
         var metadata: Logger.Metadata = [
             "audit": "true", "event": .string(event), "outcome": "success", "source_ip": "cli",
             "person_id": .string(person.id),
         ]
         if let username = person.username { metadata["username"] = .string(username) }
+        if let clientID { metadata["client_id"] = .string(clientID) }
         Self.logger.notice("Audit", metadata: metadata)
     }
 }

@@ -209,7 +209,8 @@ extension DynamoDBServerStore {
         let ring = Array(family.recentTokenHashes.filter(Self.isDigest).prefix(StoredGrantFamily.recentTokenHashLimit))
         var item: [String: JSONValue] = [
             "pk": Self.s("family#\(family.id)"), "sk": Self.s("family"), "family_id": Self.s(family.id),
-            "client_id": Self.s(family.clientID), "person_id": Self.s(family.personID), "scope": Self.s(family.scope),
+            "client_id": Self.s(family.clientID), "person_id": Self.s(family.personID),
+            "credential_version": Self.n(family.credentialVersion), "scope": Self.s(family.scope),
             "resource": Self.s(family.resource), "auth_time": Self.n(family.authTime),
             "generation": Self.n(family.generation), "ring_size": Self.n(ring.count),
             "created_at": Self.n(family.createdAt), "last_used_at": Self.n(family.lastUsedAt),
@@ -241,6 +242,8 @@ extension DynamoDBServerStore {
             id: id,
             clientID: client,
             personID: person,
+            // Families stored before the attribute existed were made when every person's version was 1.
+            credentialVersion: Self.integer(item, "credential_version") ?? 1,
             scope: scope,
             resource: resource,
             authTime: authTime,

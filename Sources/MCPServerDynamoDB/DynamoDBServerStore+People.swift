@@ -86,7 +86,10 @@ extension DynamoDBServerStore {
 
     public func upsertUpstreamPerson(_ person: StoredPerson) async throws -> StoredPerson {
         // Without a username, one UpdateItem inserts or refreshes. With one, a new person needs its index item, so
-        // the refresh is conditional on the person existing and a new one goes through insertPerson.
+        // the refresh is conditional on the person existing and a new one goes through insertPerson. Either way a new
+        // person starts at the version of their creation time.
+        var person = person
+        person.credentialVersion = StoredPerson.initialCredentialVersion(createdAt: person.createdAt)
         for _ in 0..<Self.personAttempts {
             if let stored = try await self.refreshUpstreamPerson(person, existingOnly: person.username != nil) {
                 return stored
@@ -204,11 +207,11 @@ extension DynamoDBServerStore {
         )
     }
 
-    /// Refreshes the profile of the person with `person.id` in one UpdateItem, keeping their username, password
-    /// hash, credential version, admin flag and creation time. Unless `existingOnly`, a missing person is created
-    /// (from `person`, which then has no username). `nil` when `existingOnly` and there is no such person.
+    /// Refreshes the profile and admin flag of the person with `person.id` in one UpdateItem, keeping their
+    /// username, password hash, credential version and creation time. Unless `existingOnly`, a missing person is
+    /// created (from `person`, which then has no username). `nil` when `existingOnly` and there is no such person.
     private func refreshUpstreamPerson(_ person: StoredPerson, existingOnly: Bool) async throws -> StoredPerson? {
-        var set = ["#updated_at = :updated_at"]
+        var set = ["#updated_at = :updated_at", "#is_admin = :is_admin"]
         var remove: [String] = []
         var values: [String: JSONValue] = [
             ":updated_at": Self.n(person.updatedAt), ":credential_version": Self.n(person.credentialVersion),
@@ -222,7 +225,7 @@ extension DynamoDBServerStore {
                 remove.append("#\(name)")
             }
         }
-        for name in ["credential_version", "is_admin", "created_at"] {
+        for name in ["credential_version", "created_at"] {
             set.append("#\(name) = if_not_exists(#\(name), :\(name))")
         }
         if let hash = person.passwordHash, !existingOnly {

@@ -13,6 +13,7 @@ struct SQLitePruneSchedule: Sendable {
         case authorizationCodes
         case grantFamilies
         case upstreamLogins
+        case claims
     }
 
     private let lastPrune = NIOLockedValueBox<[Table: Date]>([:])

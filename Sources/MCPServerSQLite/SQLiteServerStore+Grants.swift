@@ -65,8 +65,9 @@ extension SQLiteServerStore {
             """
             INSERT INTO grant_families (
                 id, client_id, person_id, scope, resource, auth_time, current_hash, generation, recent_hashes,
-                created_at, last_used_at, idle_expires_at, absolute_expires_at, revoked_at, revocation_reason
-            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                created_at, last_used_at, idle_expires_at, absolute_expires_at, revoked_at, revocation_reason,
+                credential_version
+            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .text(family.id), .text(family.clientID), .text(family.personID), .text(family.scope),
@@ -74,6 +75,7 @@ extension SQLiteServerStore {
                 .integer(family.generation), .text(Self.ring(family.recentTokenHashes)), .date(family.createdAt),
                 .date(family.lastUsedAt), .date(family.idleExpiresAt), .date(family.absoluteExpiresAt),
                 .optionalDate(family.revokedAt), .optionalText(family.revocationReason),
+                .integer(family.credentialVersion),
             ]
         )
         try await self.pruneIfDue(.grantFamilies, now: family.createdAt)
@@ -137,6 +139,7 @@ extension SQLiteServerStore {
             id: try row.text("id", in: table),
             clientID: try row.text("client_id", in: table),
             personID: try row.text("person_id", in: table),
+            credentialVersion: try row.integer("credential_version", in: table),
             scope: try row.text("scope", in: table),
             resource: try row.text("resource", in: table),
             authTime: try row.date("auth_time", in: table),

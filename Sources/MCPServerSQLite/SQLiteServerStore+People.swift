@@ -38,6 +38,9 @@ extension SQLiteServerStore {
     }
 
     public func upsertUpstreamPerson(_ person: StoredPerson) async throws -> StoredPerson {
+        // The inserted values start a new person at their creation time; an existing one keeps their version.
+        var new = person
+        new.credentialVersion = StoredPerson.initialCredentialVersion(createdAt: person.createdAt)
         let rows = try await self.run(
             """
             INSERT INTO people (
@@ -47,13 +50,14 @@ extension SQLiteServerStore {
             ON CONFLICT (id) DO UPDATE SET
                 display_name = excluded.display_name,
                 email = excluded.email,
+                is_admin = excluded.is_admin,
                 upstream_issuer = excluded.upstream_issuer,
                 upstream_subject = excluded.upstream_subject,
                 updated_at = excluded.updated_at,
                 last_sign_in_at = excluded.last_sign_in_at
             RETURNING *
             """,
-            Self.binds(person)
+            Self.binds(new)
         )
         guard let row = rows.first else { throw ServerStoreError.unavailable("upsert of person returned no row") }
         return try Self.person(from: row)

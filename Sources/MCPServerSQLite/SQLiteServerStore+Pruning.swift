@@ -29,6 +29,8 @@ extension SQLiteServerStore {
             _ = try await self.run("DELETE FROM grant_families WHERE idle_expires_at <= ?", [.float(seconds)])
         case .upstreamLogins:
             _ = try await self.run("DELETE FROM upstream_logins WHERE expires_at <= ?", [.float(seconds)])
+        case .claims:
+            _ = try await self.run("DELETE FROM claims WHERE expires_at <= ?", [.float(seconds)])
         }
     }
 
@@ -40,6 +42,7 @@ extension SQLiteServerStore {
             case .authorizationCodes: "authorization_codes"
             case .grantFamilies: "grant_families"
             case .upstreamLogins: "upstream_logins"
+            case .claims: "claims"
             }
         return try await self.run("SELECT COUNT(*) AS n FROM \(name)").first?.column("n")?.integer ?? 0
     }

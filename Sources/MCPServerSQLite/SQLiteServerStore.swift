@@ -108,6 +108,11 @@ public struct SQLiteServerStore: ServerStore {
         ],
         // 3: people sign in (authorization codes, refresh-token families, consents, upstream sign-ins).
         Self.signInMigration,
+        // 4: single-use markers (revoked access-token ids, client-assertion ids).
+        Self.claimsMigration,
+        // 5: grant families remember the person's credential version, so a password change or sign-out ends them.
+        // Families stored before read as 1, the version every person had then.
+        ["ALTER TABLE grant_families ADD COLUMN credential_version INTEGER NOT NULL DEFAULT 1"],
     ]
 
     /// The schema version this build writes.

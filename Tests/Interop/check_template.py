@@ -167,6 +167,11 @@ DOMAIN = {
     "HostedZoneId": "Z0123456789",
 }
 MTLS = {"MutualTlsTruststoreUri": "s3://truststores/clients.pem"}
+OIDC_SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:mcp-oidc-AbCdEf"
+EXTERNAL_OIDC = {
+    "OidcIssuer": "https://example.okta.com", "OidcClientId": "0oa1b2c3", "OidcClientSecretArn": OIDC_SECRET_ARN,
+    "OidcAllowedDomains": "example.com", "OidcAdminEmails": "ops@example.com",
+}
 API_TYPES = ("AWS::ApiGatewayV2::Api", "AWS::ApiGateway::RestApi", "AWS::Serverless::HttpApi", "AWS::Serverless::Api")
 
 # --- The stack with default parameters ---
@@ -184,7 +189,11 @@ check("MCP_SERVER_SIGNING_KEY_SECRET" in env, "signing key from Secrets Manager"
 
 routes = {r["Properties"]["RouteKey"] for r in stack.of_type("AWS::ApiGatewayV2::Route").values()}
 wanted = {f"ANY {path}" for path in
-          ["/mcp", "/dcr", "/register", "/token", "/clients/{clientId}", "/jwks.json", "/.well-known/{proxy+}"]}
+          ["/mcp", "/dcr", "/register", "/token", "/revoke", "/clients/{clientId}", "/jwks.json",
+           "/.well-known/{proxy+}"]}
+# Sign-in: the authorization endpoint and the upstream provider's return are browser navigations (GET); the sign-in
+# and consent pages post forms.
+wanted |= {"GET /authorize", "POST /authorize/sign-in", "POST /authorize/consent", "GET /oidc/callback"}
 check(routes == wanted, f"HTTP API routes {sorted(routes)} == {sorted(wanted)}")
 
 table = next(iter(stack.of_type("AWS::DynamoDB::Table").values()))["Properties"]
@@ -207,6 +216,7 @@ check(stack.values["AccessLog"] == "errors" and env.get("MCP_SERVER_ACCESS_LOG")
 # --- Safer defaults: registration needs a token, generated into Secrets Manager and never in the environment ---
 
 check(parameters["RegistrationPolicy"]["Default"] == "token", "RegistrationPolicy defaults to token")
+check(parameters["SignInRegistrationPolicy"]["Default"] == "open", "SignInRegistrationPolicy defaults to open")
 check("RegistrationToken" not in parameters, "no parameter carries the registration token itself")
 secrets = stack.of_type("AWS::SecretsManager::Secret")
 check(set(secrets) == {"SigningKeySecret", "RegistrationTokenSecret"},
@@ -228,8 +238,16 @@ SCENARIOS = {
     "defaults": {},
     "open registration": {"RegistrationPolicy": "open"},
     "closed registration": {"RegistrationPolicy": "closed"},
+    "sign-in registration by token only": {"RegistrationPolicy": "closed", "SignInRegistrationPolicy": "token"},
     "allow-listed IPs, no WAF": {"AllowedIpCidrs": "203.0.113.0/24", "AllowedIpv6Cidrs": "2001:db8::/48"},
     "CloudTrail": {"CreateTrail": "true"},
+    "Cognito user pool": {"CreateCognitoUserPool": "true"},
+    "Cognito user pool, WAF": {"CreateCognitoUserPool": "true", "WebAclArn": "create"},
+    "Cognito user pool, domain": {"CreateCognitoUserPool": "true", **DOMAIN},
+    "external OIDC provider": EXTERNAL_OIDC,
+    "external OIDC provider, public client, WAF": {
+        "OidcIssuer": "https://id.example.com", "OidcClientId": "mcp", "WebAclArn": WAF_ARN,
+    },
 }
 for waf, domain, mtls in itertools.product(["", WAF_ARN, "create"], [False, True], [False, True]):
     if mtls and not domain:
@@ -245,13 +263,14 @@ for label, values in SCENARIOS.items():
     env = s.env()
 
     # No secret travels in the function's configuration.
-    inline = {"MCP_SERVER_REGISTRATION_TOKEN", "MCP_SERVER_SIGNING_KEY", "MCP_SERVER_HS256_SECRET"} & set(env)
+    inline = {"MCP_SERVER_REGISTRATION_TOKEN", "MCP_SERVER_SIGNING_KEY", "MCP_SERVER_HS256_SECRET",
+              "MCP_SERVER_OIDC_CLIENT_SECRET"} & set(env)
     check(not inline, f"{label}: no secret value in the environment: {sorted(inline)}")
     secret_parameters = {name for name, p in parameters.items() if p.get("NoEcho")}
     check(not any(refers_to(s.env(), name) for name in secret_parameters) and not any(
         value in s.env().values() for name, value in s.values.items() if name in secret_parameters),
         f"{label}: no NoEcho parameter reaches the environment")
-    token_policy = s.values["RegistrationPolicy"] == "token"
+    token_policy = "token" in (s.values["RegistrationPolicy"], s.values["SignInRegistrationPolicy"])
     check(("RegistrationTokenSecret" in s.resources) == token_policy, f"{label}: the token secret exactly with token")
 
     # Least privilege: named actions only, each secret read only by its own statement.
@@ -265,11 +284,16 @@ for label, values in SCENARIOS.items():
             check(statement["Resource"] != "*", f"{label}: no wildcard resource in {sid}")
             check(set(actions) <= ALLOWED_ACTIONS, f"{label}: only the operations the store uses: {actions}")
             if "secretsmanager:GetSecretValue" in actions:
-                check(isinstance(statement["Resource"], dict) and "Ref" in statement["Resource"],
+                resource = statement["Resource"]
+                # One secret: the stack's own (a Ref), or the OIDC client secret the parameter names (its ARN).
+                check((isinstance(resource, dict) and "Ref" in resource) or resource == OIDC_SECRET_ARN,
                       f"{label}: {sid} names one secret")
-                readable.add(statement["Resource"].get("Ref"))
-    check(readable == set(s.of_type("AWS::SecretsManager::Secret")),
-          f"{label}: the function reads exactly the stack's secrets: {sorted(readable)}")
+                readable.add(resource.get("Ref") if isinstance(resource, dict) else resource)
+    expected_secrets = set(s.of_type("AWS::SecretsManager::Secret"))
+    if s.values["OidcClientSecretArn"] and s.values["OidcIssuer"]:
+        expected_secrets.add(s.values["OidcClientSecretArn"])
+    check(readable == expected_secrets,
+          f"{label}: the function reads exactly the stack's secrets and the OIDC client secret: {sorted(readable)}")
 
     # One public front door. A "door" is a way in from the Internet: an API's execute-api endpoint (unless
     # disabled) or a custom domain mapped to it. All doors must lead to one API, and with a WAF that API is the
@@ -349,6 +373,54 @@ for label, values in SCENARIOS.items():
 
     trail = s.of_type("AWS::CloudTrail::Trail")
     check(len(trail) == (1 if s.values["CreateTrail"] == "true" else 0), f"{label}: a trail exactly when asked")
+
+    # Signing people in: the stack's Cognito pool, an external provider, or neither (passwords).
+    cognito = s.values["CreateCognitoUserPool"] == "true"
+    external = bool(s.values["OidcIssuer"])
+    pools = s.of_type("AWS::Cognito::UserPool", "AWS::Cognito::UserPoolDomain", "AWS::Cognito::UserPoolClient")
+    check(len(pools) == (3 if cognito else 0), f"{label}: a user pool, its domain and client exactly when asked")
+    oidc_env = {name for name in env if name.startswith("MCP_SERVER_OIDC_")}
+    if not (cognito or external):
+        check(not oidc_env, f"{label}: no upstream provider unless asked: {sorted(oidc_env)}")
+        check("OidcCallbackUrl" not in s.outputs, f"{label}: no callback URL output without a provider")
+        continue
+    base = s.outputs["ApiBaseUrl"]
+    base = base.get("Fn::Sub", "") if isinstance(base, dict) else base
+    if "RestStage" in s.resources:
+        base = base.replace("${RestStage}", s.resources["RestStage"]["Properties"]["StageName"])
+    callback = s.outputs.get("OidcCallbackUrl", {}).get("Fn::Sub")
+    check(callback == base + "/oidc/callback", f"{label}: OidcCallbackUrl {callback!r} is {base!r} + /oidc/callback")
+    if external:
+        check(env.get("MCP_SERVER_OIDC_ISSUER") == s.values["OidcIssuer"], f"{label}: the issuer is the parameter")
+        check(env.get("MCP_SERVER_OIDC_CLIENT_ID") == s.values["OidcClientId"], f"{label}: the client id too")
+        check(env.get("MCP_SERVER_OIDC_CLIENT_SECRET_ARN") == (s.values["OidcClientSecretArn"] or None),
+              f"{label}: the function gets the client secret's ARN exactly when one is given")
+    if cognito:
+        pool = s.resources["UserPool"]
+        properties = pool["Properties"]
+        check(pool.get("DeletionPolicy") == "Retain", f"{label}: the user pool outlives the stack")
+        check(properties["UsernameAttributes"] == ["email"], f"{label}: people sign in with their email")
+        check(properties["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True,
+              f"{label}: no self sign-up by default")
+        password = properties["Policies"]["PasswordPolicy"]
+        check(password["MinimumLength"] >= 12 and all(password[k] for k in
+              ["RequireLowercase", "RequireUppercase", "RequireNumbers", "RequireSymbols"]),
+              f"{label}: a strong password policy")
+        check(properties["MfaConfiguration"] == "OPTIONAL" and properties["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"],
+              f"{label}: optional TOTP MFA by default")
+        client = s.resources["UserPoolClient"]["Properties"]
+        check(client["GenerateSecret"] is False, f"{label}: a public app client (no secret to leak)")
+        check(client["AllowedOAuthFlows"] == ["code"] and client["AllowedOAuthFlowsUserPoolClient"] is True,
+              f"{label}: the app client uses the authorization code flow")
+        check({"openid", "email"} <= set(client["AllowedOAuthScopes"]), f"{label}: openid and email scopes")
+        callbacks = [c.get("Fn::Sub") if isinstance(c, dict) else c for c in client["CallbackURLs"]]
+        check(callbacks == [callback], f"{label}: the app client's callback is the server's: {callbacks}")
+        issuer = env.get("MCP_SERVER_OIDC_ISSUER", {}).get("Fn::Sub", "")
+        check(issuer.startswith("https://cognito-idp.${AWS::Region}.") and issuer.endswith("/${UserPool}"),
+              f"{label}: the issuer is the pool's: {issuer!r}")
+        check(env.get("MCP_SERVER_OIDC_CLIENT_ID") == {"Ref": "UserPoolClient"}, f"{label}: the pool's client id")
+        check("MCP_SERVER_OIDC_CLIENT_SECRET_ARN" not in env, f"{label}: no client secret for the public client")
+        check(env.get("MCP_SERVER_OIDC_GROUP_CLAIM") == "cognito:groups", f"{label}: Cognito's group claim")
 
 # --- WebAclArn=create with an allow-list: WAF blocks other addresses before the function runs ---
 

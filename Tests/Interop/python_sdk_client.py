@@ -121,7 +121,7 @@ def check(seen: dict, mode: str) -> list:
         expect(seen["protocol_version"] < "2026-07-28", f"legacy mode negotiated {seen['protocol_version']}")
     else:
         expect(seen["protocol_version"] == "2026-07-28", f"auto mode landed on {seen['protocol_version']}")
-    expect(seen["tools"] == ["echo", "add", "server_time", "countdown", "confirm", "bump"], f"tools {seen['tools']}")
+    expect(seen["tools"] == ["echo", "add", "server_time", "countdown", "confirm", "bump", "whoami"], f"tools {seen['tools']}")
     expect(seen["echo"] == "héllo\nwörld 😀" and not seen["echo_is_error"], "echo")
     expect(seen["add_text"] == "42.5" and seen["add_structured"] == {"sum": 42.5}, "add")
     expect(seen["bad_is_error"], "invalid arguments must give isError")

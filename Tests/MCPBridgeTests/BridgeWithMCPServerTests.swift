@@ -17,7 +17,7 @@ struct BridgeWithMCPServerTests {
         let initialize = try await bridge.initialize()
         #expect(initialize["result"]?["protocolVersion"] == "2025-06-18")
         let list = try await bridge.call(#"{"jsonrpc":"2.0","id":"list","method":"tools/list"}"#, id: "list")
-        #expect(list["result"]?["tools"]?.arrayValue?.count == 6)
+        #expect(list["result"]?["tools"]?.arrayValue?.count == 7)
 
         // Ids of every allowed type come back exactly; unknown fields and _meta travel untouched.
         bridge.send(

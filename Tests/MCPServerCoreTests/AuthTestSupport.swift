@@ -26,7 +26,11 @@ struct AuthHarness {
         store: InMemoryServerStore = InMemoryServerStore(),
         allowedOrigins: [String] = ["http://localhost:6274"],
         trustedProxies: [IPNetwork] = [],
-        allowedNetworks: [IPNetwork] = []
+        allowedNetworks: [IPNetwork] = [],
+        passwords: PasswordHasher = .standard,
+        documents: (any ClientMetadataDocumentSource)? = nil,
+        upstream: (any UpstreamIdentityProvider)? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> AuthHarness {
         let logs = InMemoryLogHandler.everything()
         let logger = logs.logger
@@ -36,7 +40,15 @@ struct AuthHarness {
             tokenLifetime: configuration.tokenLifetime,
             logger: logger
         )
-        let server = AuthorizationServer(configuration: configuration, store: store, keyRing: keyRing)
+        let server = AuthorizationServer(
+            configuration: configuration,
+            store: store,
+            keyRing: keyRing,
+            documents: documents,
+            upstream: upstream,
+            passwords: passwords,
+            now: now
+        )
         let dependencies = ServerDependencies(
             dispatcher: MCPDispatcher(catalog: .builtIn),
             store: store,

@@ -32,14 +32,25 @@ struct DiscoveryTests {
             #expect(metadata["token_endpoint"] == .string("\(AuthHarness.base)/token"))
             #expect(metadata["registration_endpoint"] == .string("\(AuthHarness.base)/dcr"))
             #expect(metadata["jwks_uri"] == .string("\(AuthHarness.base)/jwks.json"))
-            #expect(metadata["grant_types_supported"] == ["client_credentials"])
-            #expect(metadata["token_endpoint_auth_methods_supported"] == ["client_secret_basic", "client_secret_post"])
+            #expect(metadata["authorization_endpoint"] == .string("\(AuthHarness.base)/authorize"))
+            #expect(metadata["grant_types_supported"] == ["authorization_code", "refresh_token", "client_credentials"])
+            #expect(
+                metadata["token_endpoint_auth_methods_supported"]
+                    == ["none", "client_secret_basic", "client_secret_post", "private_key_jwt"]
+            )
+            #expect(metadata["token_endpoint_auth_signing_alg_values_supported"]?.arrayValue?.contains("ES256") == true)
             #expect(metadata["scopes_supported"] == ["mcp:read", "mcp:tools"])
-            #expect(metadata["response_types_supported"] == [])
-            #expect(metadata["code_challenge_methods_supported"] == nil)
-            let authorize = try await client.request(.get, "/authorize?response_type=code&client_id=x")
-            #expect(authorize.status == .badRequest)
-            #expect(authorize.oauthError == "unsupported_response_type")
+            #expect(metadata["response_types_supported"] == ["code"])
+            #expect(metadata["response_modes_supported"] == ["query"])
+            #expect(metadata["code_challenge_methods_supported"] == ["S256"])
+            #expect(metadata["revocation_endpoint"] == .string("\(AuthHarness.base)/revoke"))
+            #expect(
+                metadata["revocation_endpoint_auth_methods_supported"]
+                    == metadata["token_endpoint_auth_methods_supported"]
+            )
+            #expect(metadata["authorization_response_iss_parameter_supported"] == true)
+            #expect(metadata["client_id_metadata_document_supported"] == true)
+            #expect(metadata["tls_client_certificate_bound_access_tokens"] == nil)
         }
     }
 

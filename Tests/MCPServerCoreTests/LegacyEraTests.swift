@@ -67,7 +67,7 @@ struct LegacyEraTests {
         try await makeApp().test(.router) { client in
             let tools = try await client.legacy("tools/list")
             let names = tools.result?["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
-            #expect(names == ["echo", "add", "server_time", "countdown", "confirm", "bump"])
+            #expect(names == ["echo", "add", "server_time", "countdown", "confirm", "bump", "whoami"])
             #expect(tools.result?["tools"]?.arrayValue?.allSatisfy { $0["inputSchema"]?["type"] == "object" } == true)
             #expect(tools.result?["resultType"] == nil)
             #expect(tools.result?["ttlMs"] == nil)

@@ -40,7 +40,7 @@ struct ModernEraTests {
             #expect(first.body == second.body)
             #expect(
                 first.result?["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == [
-                    "echo", "add", "server_time", "countdown", "confirm", "bump",
+                    "echo", "add", "server_time", "countdown", "confirm", "bump", "whoami",
                 ]
             )
         }

@@ -68,11 +68,8 @@ struct RegistrationTests {
     }
 
     @Test(arguments: [
-        (
-            #"{"grant_types":["authorization_code"],"redirect_uris":["https://a.example/cb"]}"#,
-            "invalid_client_metadata"
-        ),
         (#"{"grant_types":["authorization_code"]}"#, "invalid_redirect_uri"),
+        (#"{"grant_types":["implicit"],"redirect_uris":["https://a.example/cb"]}"#, "invalid_client_metadata"),
         (#"{"grant_types":["password"]}"#, "invalid_client_metadata"),
         (#"{"grant_types":[]}"#, "invalid_client_metadata"),
         (#"{"grant_types":"client_credentials"}"#, "invalid_client_metadata"),
@@ -149,13 +146,62 @@ struct RegistrationTests {
     }
 
     @Test func closedPolicyRefusesAndStopsAdvertising() async throws {
-        let harness = try await AuthHarness.make(configuration: AuthConfiguration(registration: .closed))
+        let harness = try await AuthHarness.make(
+            configuration: AuthConfiguration(registration: .closed, signInRegistration: .closed)
+        )
         try await harness.app.test(.router) { client in
             let answer = try await client.register()
             #expect(answer.status == .forbidden)
+            let host = try await client.register(Self.signInClient)
+            #expect(host.status == .forbidden)
             #expect(try await harness.store.listClients().isEmpty)
             let metadata = try await client.request(.get, "/.well-known/oauth-authorization-server")
             #expect(metadata.json["registration_endpoint"] == nil)
+        }
+    }
+
+    /// An MCP host's registration: it can get tokens only for a person who signs in.
+    static let signInClient = #"""
+        {"client_name":"a host","token_endpoint_auth_method":"none","grant_types":["authorization_code","refresh_token"],
+         "redirect_uris":["http://127.0.0.1/callback"]}
+        """#
+
+    /// Closed registration of machine clients still lets hosts that sign people in register, and the reverse: a
+    /// client_credentials token calls tools with nobody signed in, so an open sign-in registration must not hand
+    /// one out.
+    @Test func machineClientsAndSignInClientsHaveTheirOwnPolicies() async throws {
+        let harness = try await AuthHarness.make(
+            configuration: AuthConfiguration(registration: .closed, signInRegistration: .open)
+        )
+        try await harness.app.test(.router) { client in
+            let machine = try await client.register(#"{"client_name":"robot","grant_types":["client_credentials"]}"#)
+            #expect(machine.status == .forbidden)
+            #expect(machine.json["error_description"]?.stringValue?.contains("client_credentials") == true)
+            let mixed = try await client.register(
+                #"{"grant_types":["authorization_code","client_credentials"],"redirect_uris":["https://a.example/cb"]}"#
+            )
+            #expect(mixed.status == .forbidden)
+            let host = try await client.register(Self.signInClient)
+            #expect(host.status == .created, "\(host.body)")
+            #expect(try await harness.store.listClients().count == 1)
+            let metadata = try await client.request(.get, "/.well-known/oauth-authorization-server")
+            #expect(metadata.json["registration_endpoint"] == .string("\(AuthHarness.base)/dcr"))
+        }
+        let tokenGated = try await AuthHarness.make(
+            configuration: AuthConfiguration(
+                registration: .open,
+                signInRegistration: .token,
+                initialAccessTokenHash: SecretToken.hash("operator-initial-token")
+            )
+        )
+        try await tokenGated.app.test(.router) { client in
+            let without = try await client.register(Self.signInClient)
+            #expect(without.status == .unauthorized)
+            let with = try await client.register(
+                Self.signInClient,
+                headers: ["Authorization": "Bearer operator-initial-token"]
+            )
+            #expect(with.status == .created)
         }
     }
 

@@ -121,7 +121,7 @@ struct TokenEndpointTests {
     }
 
     @Test(arguments: [
-        ("grant_type=authorization_code&code=x", "unsupported_grant_type"),
+        ("grant_type=authorization_code&code=x", "unauthorized_client"),
         ("grant_type=password&username=a&password=b", "unsupported_grant_type"),
         ("scope=mcp:read", "invalid_request"),
         ("grant_type=client_credentials&scope=admin", "invalid_scope"),

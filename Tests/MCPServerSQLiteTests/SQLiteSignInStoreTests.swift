@@ -8,8 +8,8 @@ import Testing
 
 @testable import MCPServerSQLite
 
-/// What the sign-in contract cannot see from outside: expired rows are deleted, and a version-2 database
-/// (before sign-in) migrates keeping its clients.
+/// What the sign-in contract cannot see from outside: expired rows are deleted, a version-2 database (before
+/// sign-in) migrates keeping its clients, and grant families stored before credential versions read as version 1.
 @Suite("SQLite sign-in storage")
 struct SQLiteSignInStoreTests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sqlite-signin-\(UUID().uuidString)")
@@ -103,7 +103,7 @@ struct SQLiteSignInStoreTests {
         try await connection.close()
 
         let store = try await SQLiteServerStore.open(path: path, logger: Logger(label: "test"))
-        #expect(try await store.storedSchemaVersion() == 3)
+        #expect(try await store.storedSchemaVersion() == SQLiteServerStore.schemaVersion)
         #expect(try await store.client(id: "kept")?.metadata == ["client_name": "Kept"])
         try await store.insertPerson(SignInStoreContract.samplePerson("usr_alice", username: "alice"))
         #expect(try await store.person(username: "alice")?.id == "usr_alice")
@@ -111,5 +111,57 @@ struct SQLiteSignInStoreTests {
         try await store.shutdown()
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o600)
+    }
+
+    @Test func familiesStoredBeforeCredentialVersionsReadAsVersion1() async throws {
+        defer { try? FileManager.default.removeItem(at: self.directory) }
+        try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
+        let path = self.directory.appendingPathComponent("db.sqlite").path
+        // The database as schema version 4 left it: a family without a credential_version column.
+        let connection = try await SQLiteConnection.open(storage: .file(path: path))
+        do {
+            for statement in SQLiteServerStore.migrations.prefix(4).joined() {
+                _ = try await connection.query(statement)
+            }
+            _ = try await connection.query("PRAGMA user_version = 4")
+            _ = try await connection.query(
+                """
+                INSERT INTO grant_families (
+                    id, client_id, person_id, scope, resource, auth_time, current_hash, generation, recent_hashes,
+                    created_at, last_used_at, idle_expires_at, absolute_expires_at
+                ) VALUES ('old', 'client-a', 'usr_alice', 'mcp:tools', 'https://mcp.example.com/mcp', 1, 'h0', 0, '',
+                    1, 1, 1900000000, 1900000000)
+                """
+            )
+        } catch {
+            try await connection.close()
+            throw error
+        }
+        try await connection.close()
+
+        let store = try await SQLiteServerStore.open(path: path, logger: Logger(label: "test"))
+        #expect(try await store.storedSchemaVersion() == SQLiteServerStore.schemaVersion)
+        #expect(try await store.grantFamily(id: "old")?.credentialVersion == 1)
+        guard
+            case .rotated(let rotated) = try await store.rotateRefreshToken(
+                familyID: "old",
+                clientID: "client-a",
+                presentedHash: "h0",
+                newHash: "h1",
+                now: self.start,
+                idleLifetime: .seconds(60)
+            )
+        else {
+            Issue.record("the old family did not rotate")
+            try await store.shutdown()
+            return
+        }
+        #expect(rotated.credentialVersion == 1)
+        var new = SignInStoreContract.sampleFamily("new")
+        new.credentialVersion = 1_800_000_001
+        try await store.insertGrantFamily(new)
+        #expect(try await store.grantFamily(id: "new")?.credentialVersion == 1_800_000_001)
+        #expect(try await store.integrityCheck())
+        try await store.shutdown()
     }
 }

@@ -57,10 +57,20 @@ struct UsersCommandTests {
 
     /// The stored person, read the way the server reads it.
     func stored(_ username: String) async throws -> StoredPerson? {
+        try await self.withStore { try await $0.person(username: username) }
+    }
+
+    /// Runs `body` on this test's database, as the server opens it.
+    func withStore<T>(_ body: (any ServerStore) async throws -> T) async throws -> T {
         let store = try await StoreOptions.open(.sqlite(path: self.database), logger: Logger(label: "users-test"))
-        let person = try await store.person(username: username)
-        try await store.shutdown()
-        return person
+        do {
+            let result = try await body(store)
+            try await store.shutdown()
+            return result
+        } catch {
+            try? await store.shutdown()
+            throw error
+        }
     }
 
     /// Exit status 1 and exactly one line on stderr, which mentions `reason`.
@@ -87,7 +97,8 @@ struct UsersCommandTests {
         #expect(person.displayName == "Alice Smith")
         #expect(person.email == "alice@example.com")
         #expect(person.isAdmin)
-        #expect(person.credentialVersion == 1)
+        // A new person's version is their creation second, so it never repeats one an earlier person had.
+        #expect(person.credentialVersion == Int(person.createdAt.timeIntervalSince1970))
         let hash = try #require(person.passwordHash)
         #expect(hash.hasPrefix("$2b$04$"))
         #expect(try await self.hasher.verify(first, against: hash))
@@ -102,9 +113,9 @@ struct UsersCommandTests {
         let listed = try await self.users(["list"])
         #expect(listed.status == 0)
         #expect(listed.output.count == 2)
-        #expect(listed.output.first?.hasPrefix("USERNAME") == true)
+        #expect(listed.output.first?.hasPrefix("ID") == true)
         let row = try #require(listed.output.last)
-        for cell in ["alice.smith", "Alice Smith", "alice@example.com", "yes", "never"] {
+        for cell in [person.id, "alice.smith", "Alice Smith", "alice@example.com", "yes", "never"] {
             #expect(row.contains(cell), "\(row)")
         }
         for secret in [hash, first, "$2b$"] {
@@ -120,7 +131,8 @@ struct UsersCommandTests {
         let after = try #require(try await self.stored("alice.smith"))
         let newHash = try #require(after.passwordHash)
         #expect(newHash != hash)
-        #expect(after.credentialVersion == 2)
+        #expect(after.credentialVersion > person.credentialVersion)
+        #expect(after.credentialVersion >= Int(after.updatedAt.timeIntervalSince1970))
         #expect(after.id == person.id && after.createdAt == person.createdAt && after.isAdmin)
         #expect(try await self.hasher.verify(second, against: newHash))
         #expect(try await !self.hasher.verify(first, against: newHash))
@@ -142,14 +154,15 @@ struct UsersCommandTests {
         defer { try? FileManager.default.removeItem(at: self.directory) }
         let added = try await self.users(["add", "bob", "--hash-cost", "4"], input: "piped password\n")
         #expect(added.status == 0, "\(added.errors)")
-        let hash = try #require(try await self.stored("bob")?.passwordHash)
+        let bob = try #require(try await self.stored("bob"))
+        let hash = try #require(bob.passwordHash)
         #expect(try await self.hasher.verify("piped password", against: hash))
 
         let changed = try await self.users(["passwd", "bob", "--hash-cost", "4"], input: "no line break")
         #expect(changed.status == 0, "\(changed.errors)")
         let after = try #require(try await self.stored("bob"))
         #expect(try await self.hasher.verify("no line break", against: try #require(after.passwordHash)))
-        #expect(after.credentialVersion == 2)
+        #expect(after.credentialVersion > bob.credentialVersion)
 
         // stdin is /dev/null: nothing to read, and no terminal to ask on.
         self.expectRefused(try await self.users(["add", "carol"]), "no password on stdin")
@@ -265,12 +278,159 @@ struct UsersCommandTests {
         ]
         let lines = PeopleTable.lines(people)
         #expect(lines.count == 3)
-        #expect(lines[0].hasPrefix("USERNAME  DISPLAY NAME"))
-        #expect(lines[1].hasPrefix("ann       -             -  "))
+        #expect(lines[0].hasPrefix("ID      USERNAME  DISPLAY NAME"))
+        #expect(lines[1].hasPrefix("usr_a   ann       -             -  "))
+        // An upstream person: no username, named by id, with their email.
+        #expect(lines[2].hasPrefix("oidc_b  -         Evil"))
+        #expect(lines[2].contains("b@example.com"))
         #expect(lines[2].contains("Evil?[2J?") && lines[2].contains("yes"))
         #expect(lines[2].hasSuffix("2027-01-15T08:00:00Z"))
         #expect(!lines.joined().contains("secret"))
         #expect(lines.allSatisfy { !$0.hasSuffix(" ") })
+    }
+
+    @Test func signOutRaisesTheCredentialVersion() async throws {
+        defer { try? FileManager.default.removeItem(at: self.directory) }
+        let added = try await self.users(["add", "alice", "--password-file", try self.passwordFile("long enough")])
+        #expect(added.status == 0, "\(added.errors)")
+        let before = try #require(try await self.stored("alice"))
+
+        let signedOut = try await self.users(["sign-out", " Alice "])
+        #expect(signedOut.status == 0, "\(signedOut.errors)")
+        #expect(signedOut.errors.contains { $0.contains(#""event":"person.signed_out""#) && $0.contains(before.id) })
+        let after = try #require(try await self.stored("alice"))
+        // Sessions and grant families carry the old version, so they end; nothing else about her changes.
+        #expect(after.credentialVersion > before.credentialVersion)
+        #expect(after.passwordHash == before.passwordHash && after.createdAt == before.createdAt)
+
+        // Twice in one second still raises it: the second sign-out must end what was made after the first.
+        #expect(try await self.users(["sign-out", "alice"]).status == 0)
+        #expect(try #require(try await self.stored("alice")).credentialVersion > after.credentialVersion)
+
+        self.expectRefused(try await self.users(["sign-out", "nobody"]), "no person named nobody")
+        self.expectRefused(try await self.users(["sign-out", "bad name"]), "(not U+0020)")
+    }
+
+    @Test func forgetConsentForgetsOneClient() async throws {
+        defer { try? FileManager.default.removeItem(at: self.directory) }
+        #expect(
+            try await self.users(["add", "alice", "--password-file", try self.passwordFile("long enough")]).status == 0
+        )
+        let alice = try #require(try await self.stored("alice"))
+        let document = "https://app.example.com/client.json"
+        try await self.withStore { store in
+            for client in ["cli_one", document] {
+                try await store.saveConsent(
+                    StoredConsent(
+                        personID: alice.id,
+                        clientID: client,
+                        scopes: ["mcp:tools"],
+                        createdAt: alice.createdAt,
+                        updatedAt: alice.createdAt
+                    )
+                )
+            }
+        }
+        let forgot = try await self.users(["forget-consent", "alice", document])
+        #expect(forgot.status == 0, "\(forgot.errors)")
+        #expect(
+            forgot.errors.contains {
+                $0.contains(#""event":"person.consent_forgotten""#) && $0.contains(document) && $0.contains(alice.id)
+            }
+        )
+        let left = try await self.withStore { store in
+            (
+                try await store.consent(personID: alice.id, clientID: document),
+                try await store.consent(personID: alice.id, clientID: "cli_one")
+            )
+        }
+        #expect(left.0 == nil)
+        #expect(left.1 != nil)
+
+        self.expectRefused(
+            try await self.users(["forget-consent", "alice", document]),
+            "alice has given no consent to client \(document)"
+        )
+        self.expectRefused(try await self.users(["forget-consent", "nobody", "cli_one"]), "no person named nobody")
+        self.expectRefused(
+            try await self.users(["forget-consent", "alice", "cli\u{1B}[2J"]),
+            "the client_id is empty, too long or has control characters"
+        )
+    }
+
+    @Test func upstreamPeopleAreListedAndManagedByTheirID() async throws {
+        defer { try? FileManager.default.removeItem(at: self.directory) }
+        let id = "oidc_Up" + String(repeating: "x", count: 20)
+        let created = Date(timeIntervalSince1970: 1_800_000_000)
+        let upstream = try await self.withStore { store in
+            let person = try await store.upsertUpstreamPerson(
+                StoredPerson(
+                    id: id,
+                    displayName: "Uma Upstream",
+                    email: "uma@idp.example",
+                    upstreamIssuer: "https://idp.example",
+                    upstreamSubject: "uma",
+                    createdAt: created,
+                    updatedAt: created
+                )
+            )
+            try await store.saveConsent(
+                StoredConsent(
+                    personID: id,
+                    clientID: "cli_one",
+                    scopes: ["mcp:tools"],
+                    createdAt: created,
+                    updatedAt: created
+                )
+            )
+            return person
+        }
+
+        let listed = try await self.users(["list"])
+        #expect(listed.status == 0)
+        let row = try #require(listed.output.last)
+        #expect(row.hasPrefix(id + "  -  "), "\(row)")
+        for cell in ["Uma Upstream", "uma@idp.example"] { #expect(row.contains(cell), "\(row)") }
+
+        let signedOut = try await self.users(["sign-out", id])
+        #expect(signedOut.status == 0, "\(signedOut.errors)")
+        #expect(signedOut.errors.contains { $0.contains(#""event":"person.signed_out""#) && $0.contains(id) })
+        let after = try #require(try await self.withStore { try await $0.person(id: id) })
+        #expect(after.credentialVersion > upstream.credentialVersion)
+
+        #expect(try await self.users(["forget-consent", id, "cli_one"]).status == 0)
+        #expect(try await self.withStore { try await $0.consent(personID: id, clientID: "cli_one") } == nil)
+
+        let deleted = try await self.users(["delete", id])
+        #expect(deleted.status == 0, "\(deleted.errors)")
+        #expect(deleted.errors.contains { $0.contains(#""event":"person.deleted""#) && $0.contains(id) })
+        #expect(try await self.withStore { try await $0.person(id: id) } == nil)
+        // Every id could also be a username (usernames are lower-cased), so the refusal says it is neither.
+        self.expectRefused(try await self.users(["delete", id]), "no person named or with id \(id)")
+        self.expectRefused(try await self.users(["sign-out", id]), "no person named or with id \(id)")
+    }
+
+    @Test func anIDThatIsAlsoAnotherPersonsUsernameIsRefused() async throws {
+        defer { try? FileManager.default.removeItem(at: self.directory) }
+        // An upstream id of lower-case letters is also a valid username, which an operator could have added.
+        let id = "oidc_" + String(repeating: "q", count: 22)
+        let created = Date(timeIntervalSince1970: 1_800_000_000)
+        _ = try await self.withStore { store in
+            try await store.upsertUpstreamPerson(StoredPerson(id: id, createdAt: created, updatedAt: created))
+        }
+        #expect(
+            try await self.users(["add", id, "--password-file", try self.passwordFile("long enough")]).status == 0
+        )
+        for command in [["delete", id], ["sign-out", id], ["forget-consent", id, "cli_one"]] {
+            self.expectRefused(try await self.users(command), "is the id of one person and the username of another")
+        }
+        // Both are still there, untouched.
+        #expect(try await self.withStore { try await $0.person(id: id) } != nil)
+        let local = try #require(try await self.stored(id))
+        #expect(local.id != id)
+        // By its own id, the local one can be deleted.
+        #expect(try await self.users(["delete", local.id]).status == 0)
+        #expect(try await self.stored(id) == nil)
     }
 
     @Test func terminalPromptAsksTwiceWithoutEchoAndRestoresTheTerminal() async throws {
@@ -290,7 +450,8 @@ struct UsersCommandTests {
         #expect(await add.exit() == .init(reason: .exit, status: 0))
         #expect(terminal.echoes)
         #expect(!terminal.transcript.contains(typed))
-        let hash = try #require(try await self.stored("terry")?.passwordHash)
+        let terryAdded = try #require(try await self.stored("terry"))
+        let hash = try #require(terryAdded.passwordHash)
         #expect(try await self.hasher.verify(typed, against: hash))
 
         // Different answers are refused; the terminal echoes again.
@@ -317,7 +478,7 @@ struct UsersCommandTests {
         #expect(await interrupted.exit() == .init(reason: .uncaughtSignal, status: SIGINT))
         #expect(terminal.echoes)
         let after = try #require(try await self.stored("terry"))
-        #expect(after.credentialVersion == 1 && after.passwordHash == hash)
+        #expect(after.credentialVersion == terryAdded.credentialVersion && after.passwordHash == hash)
     }
 }
 

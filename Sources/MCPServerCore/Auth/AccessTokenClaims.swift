@@ -15,6 +15,11 @@ struct AccessTokenClaims: JWTPayload, Equatable {
     var confirmation: Confirmation? = nil
     var clientID: String
     var scope: String
+    /// The grant family a person's token was issued from (`sid`, as in OpenID Connect); absent from client
+    /// credentials tokens, whose `sub` is the client.
+    var sessionID: String? = nil
+    /// When the person signed in (RFC 9068 §2.2.1 `auth_time`); absent from client credentials tokens.
+    var authTime: AuthTimeClaim? = nil
 
     enum CodingKeys: String, CodingKey {
         case issuer = "iss"
@@ -27,6 +32,13 @@ struct AccessTokenClaims: JWTPayload, Equatable {
         case confirmation = "cnf"
         case clientID = "client_id"
         case scope
+        case sessionID = "sid"
+        case authTime = "auth_time"
+    }
+
+    /// `auth_time`: a NumericDate, like `iat`.
+    struct AuthTimeClaim: JWTUnixEpochClaim, Equatable {
+        var value: Date
     }
 
     /// RFC 7800 `cnf` with RFC 8705's `x5t#S256`.

@@ -15,7 +15,13 @@ public struct AuthConfiguration: Sendable {
 
     /// `false` only for `--auth none` (local development).
     public var enabled: Bool
+    /// Who may register clients that can get tokens without a person (any grant besides `authorization_code` and
+    /// `refresh_token`, in practice `client_credentials`): such a client's token calls tools with nobody signed in.
     public var registration: RegistrationPolicy
+    /// Who may register clients that only sign people in (`authorization_code`, `refresh_token`): MCP hosts such as
+    /// Cursor and VS Code register themselves, and their tokens need a person to sign in and consent, so this is
+    /// `open` by default even where ``registration`` is not.
+    public var signInRegistration: RegistrationPolicy
     /// SHA-256 of the initial access token, for ``RegistrationPolicy/token``.
     public var initialAccessTokenHash: String?
     /// Lifetime of issued access tokens.
@@ -27,8 +33,9 @@ public struct AuthConfiguration: Sendable {
     public var tokenFailuresPerMinutePerIP: Int
     /// Token requests accepted per client per minute.
     public var tokenRequestsPerMinutePerClient: Int
-    /// How long a verified token is trusted without asking the store whether its client still exists.
-    /// Deletions through this server take effect at once; through another process within this interval.
+    /// How long a verified token is trusted without asking the store again whether it was revoked, and whether its
+    /// client, person and grant family still exist. Deletions and revocations through this server take effect at
+    /// once; through another process within this interval.
     public var clientRecheckInterval: Duration
     /// The CA that issues `tls_client_auth` certificates; set when the server asks for client certificates
     /// (`--client-ca`), which also offers `self_signed_tls_client_auth` and certificate-bound tokens (RFC 8705).
@@ -40,6 +47,7 @@ public struct AuthConfiguration: Sendable {
     public init(
         enabled: Bool = true,
         registration: RegistrationPolicy = .open,
+        signInRegistration: RegistrationPolicy = .open,
         initialAccessTokenHash: String? = nil,
         tokenLifetime: Duration = .seconds(3600),
         registrationsPerMinutePerIP: Int = 30,
@@ -51,6 +59,7 @@ public struct AuthConfiguration: Sendable {
     ) {
         self.enabled = enabled
         self.registration = registration
+        self.signInRegistration = signInRegistration
         self.initialAccessTokenHash = initialAccessTokenHash
         self.tokenLifetime = tokenLifetime
         self.registrationsPerMinutePerIP = registrationsPerMinutePerIP

@@ -43,12 +43,13 @@ public struct ClientRegistry: Sendable {
             } catch let error as ServerStoreError where error == .duplicate {
                 continue
             }
-            // A client that proves itself with its certificate gets no secret: it could not use one.
-            let usesCertificate = ClientAuthMethod(rawValue: metadata.tokenEndpointAuthMethod ?? "")?.usesCertificate
+            // Only the secret methods get a secret: a public client, a key holder or a certificate holder could
+            // not use one, and a secret nobody needs is one more to leak. (The stored hash then matches nothing.)
+            let usesSecret = ClientAuthMethod(rawValue: metadata.tokenEndpointAuthMethod ?? "")?.usesSecret ?? true
             return self.information(
                 client,
                 metadata: metadata,
-                secret: usesCertificate == true ? nil : secret,
+                secret: usesSecret ? secret : nil,
                 registrationToken: registrationToken,
                 urls: urls
             )
@@ -92,10 +93,12 @@ public struct ClientRegistry: Sendable {
 
     /// RFC 7592 §2.2 full replacement of a client's metadata.
     ///
-    /// Nothing may widen what the client was granted: an omitted `scope`, `grant_types` or
-    /// `token_endpoint_auth_method` keeps the stored value, a scope or grant outside the stored ones is refused,
-    /// and the authentication method cannot change (RFC 7592 §2.2 lets the server refuse any value it would
-    /// not have granted).
+    /// Nothing may widen what the client was granted: an omitted `scope`, `grant_types`,
+    /// `token_endpoint_auth_method`, `application_type`, `jwks`, `jwks_uri` or certificate setting keeps the stored
+    /// value; a scope or grant outside the stored ones is refused; and the authentication method, the application
+    /// type (a `native` client may register private-use redirect schemes), the keys and the certificate settings
+    /// cannot change (RFC 7592 §2.2 lets the server refuse any value it would not have granted). Redirect URIs may
+    /// change, and are checked again as at registration.
     public func replace(
         _ client: StoredClient,
         with json: JSONValue,
@@ -124,54 +127,9 @@ public struct ClientRegistry: Sendable {
                 )
             }
         }
-        var metadata = try ClientMetadataValidator.validate(json, mutualTLS: self.mutualTLS)
         let granted = try Self.metadata(of: client)
-        func given(_ key: String) -> Bool { members[key] != nil && members[key] != .null }
-        if !given("scope") {
-            metadata.scope = granted.scope
-        } else {
-            let allowed = Set(OAuthScope.parse(granted.scope ?? ""))
-            for scope in OAuthScope.parse(metadata.scope ?? "") where !allowed.contains(scope) {
-                throw OAuthHTTPError.invalidClientMetadata(
-                    "scope '\(scope)' was not granted to this client; an update can only narrow the scope"
-                )
-            }
-        }
-        if !given("grant_types") {
-            metadata.grantTypes = granted.grantTypes
-        } else {
-            let allowed = Set(granted.grantTypes ?? [])
-            for grant in metadata.grantTypes ?? [] where !allowed.contains(grant) {
-                throw OAuthHTTPError.invalidClientMetadata(
-                    "grant type '\(grant)' was not granted to this client; an update cannot add one"
-                )
-            }
-        }
-        let method = granted.tokenEndpointAuthMethod ?? ClientMetadataValidator.defaultAuthMethod
-        if given("token_endpoint_auth_method"), metadata.tokenEndpointAuthMethod != method {
-            throw OAuthHTTPError.invalidClientMetadata("token_endpoint_auth_method is fixed at \(method)")
-        }
-        metadata.tokenEndpointAuthMethod = method
-        // The operator's CA vouches for this subject; a client cannot move itself to another one.
-        if given("tls_client_auth_subject_dn"), metadata.tlsClientAuthSubjectDN != granted.tlsClientAuthSubjectDN {
-            throw OAuthHTTPError.invalidClientMetadata("tls_client_auth_subject_dn is fixed")
-        }
-        metadata.tlsClientAuthSubjectDN = granted.tlsClientAuthSubjectDN
-        // The registered certificates are the client's identity: whoever holds only the registration access token
-        // (a stolen credentials file) must not swap in their own.
-        if given("jwks"), metadata.jwks != granted.jwks {
-            throw OAuthHTTPError.invalidClientMetadata("jwks is fixed; register a new client for other certificates")
-        }
-        metadata.jwks = granted.jwks
-        // Bound tokens protect against stolen credentials; an update cannot turn that off.
-        if granted.tlsClientCertificateBoundAccessTokens == true {
-            guard metadata.tlsClientCertificateBoundAccessTokens != false else {
-                throw OAuthHTTPError.invalidClientMetadata(
-                    "tls_client_certificate_bound_access_tokens cannot be turned off"
-                )
-            }
-            metadata.tlsClientCertificateBoundAccessTokens = true
-        }
+        let metadata = try ClientMetadataValidator.validate(json, mutualTLS: self.mutualTLS, granted: granted)
+        try Self.checkNarrows(metadata, granted: granted)
         var updated = client
         updated.metadata = try JSONValue(encoding: metadata)
         updated.updatedAt = now
@@ -183,6 +141,45 @@ public struct ClientRegistry: Sendable {
             registrationToken: registrationToken,
             urls: urls
         )
+    }
+
+    /// Refuses an update that would give the client anything it was not granted.
+    private static func checkNarrows(_ metadata: ClientMetadata, granted: ClientMetadata) throws(OAuthHTTPError) {
+        let allowedScopes = Set(OAuthScope.parse(granted.scope ?? ""))
+        for scope in OAuthScope.parse(metadata.scope ?? "") where !allowedScopes.contains(scope) {
+            throw .invalidClientMetadata(
+                "scope '\(scope)' was not granted to this client; an update can only narrow the scope"
+            )
+        }
+        let allowedGrants = Set(granted.grantTypes ?? [])
+        for grant in metadata.grantTypes ?? [] where !allowedGrants.contains(grant) {
+            throw .invalidClientMetadata(
+                "grant type '\(grant)' was not granted to this client; an update cannot add one"
+            )
+        }
+        let method = granted.tokenEndpointAuthMethod ?? ClientMetadataValidator.defaultAuthMethod
+        guard metadata.tokenEndpointAuthMethod == method else {
+            throw .invalidClientMetadata("token_endpoint_auth_method is fixed at \(method)")
+        }
+        // Clients registered before application_type was recorded are web clients, as RFC 7591 readers assume.
+        let applicationType = granted.applicationType ?? "web"
+        guard metadata.applicationType == applicationType else {
+            throw .invalidClientMetadata("application_type is fixed at \(applicationType)")
+        }
+        // The operator's CA vouches for this subject; a client cannot move itself to another one.
+        guard metadata.tlsClientAuthSubjectDN == granted.tlsClientAuthSubjectDN else {
+            throw .invalidClientMetadata("tls_client_auth_subject_dn is fixed")
+        }
+        // The registered keys and certificates are the client's identity: whoever holds only the registration access
+        // token (a stolen credentials file) must not swap in their own.
+        guard metadata.jwks == granted.jwks, metadata.jwksURI == granted.jwksURI else {
+            throw .invalidClientMetadata("jwks and jwks_uri are fixed; register a new client for other keys")
+        }
+        // Bound tokens protect against stolen credentials; an update cannot turn that off.
+        if granted.tlsClientCertificateBoundAccessTokens == true, metadata.tlsClientCertificateBoundAccessTokens != true
+        {
+            throw .invalidClientMetadata("tls_client_certificate_bound_access_tokens cannot be turned off")
+        }
     }
 
     /// The client information response for a stored client (no secret: it exists only as a hash).

@@ -3,8 +3,8 @@ import MCPWire
 import NIOConcurrencyHelpers
 
 extension MCPCatalog {
-    /// The catalog every `mcp-server` offers: tools `echo`, `add`, `server_time`, `countdown`, `confirm` and
-    /// `bump`, the resources `remote-mcp://about` and `remote-mcp://counter`, the template `greeting://{name}` and
+    /// The catalog every `mcp-server` offers: tools `echo`, `add`, `server_time`, `countdown`, `confirm`, `bump`
+    /// and `whoami`, the resources `remote-mcp://about` and `remote-mcp://counter`, the template `greeting://{name}` and
     /// the prompt `summarize`.
     ///
     /// They exist so that a client can check a deployment end to end without any setup; add your own
@@ -14,6 +14,7 @@ extension MCPCatalog {
         let counter = NIOLockedValueBox(0)
         catalog.addBuiltInTools()
         catalog.addInteractiveTools(counter: counter)
+        catalog.addIdentityTool()
         catalog.addBuiltInResources(counter: counter)
         catalog.addBuiltInPrompts()
         return catalog
@@ -236,6 +237,64 @@ extension MCPCatalog {
                 content: [.text(String(value))],
                 structuredContent: ["counter": .number(JSONNumber(value))]
             )
+        }
+    }
+
+    /// `whoami`: the caller as the server sees it, so a person can check who they are signed in as, and an example of
+    /// a tool that answers per person (its 2026-07-28 results are `cacheScope: "private"`).
+    private mutating func addIdentityTool() {
+        self.addTool(
+            "whoami",
+            title: "Who am I",
+            description: """
+                Returns who is calling: the OAuth client, the person signed in through it (id, username, display \
+                name, email, admin), and the granted scopes.
+                """,
+            inputSchema: ["type": "object", "properties": [:]],
+            outputSchema: [
+                "type": "object",
+                "properties": [
+                    "authenticated": ["type": "boolean"],
+                    "clientId": ["type": "string"],
+                    "scopes": ["type": "array", "items": ["type": "string"]],
+                    "person": [
+                        "type": "object",
+                        "properties": [
+                            "id": ["type": "string"], "username": ["type": "string"],
+                            "displayName": ["type": "string"], "email": ["type": "string"],
+                            "isAdmin": ["type": "boolean"],
+                        ],
+                        "required": ["id", "isAdmin"],
+                    ],
+                ],
+                "required": ["authenticated"],
+            ],
+            annotations: ["readOnlyHint": true, "idempotentHint": true, "openWorldHint": false],
+            answersPerCaller: true
+        ) { (_: NoArguments, context) in
+            guard let caller = context.caller else {
+                return MCPToolResult(
+                    content: [.text("This server runs without authentication: it does not know who is calling.")],
+                    structuredContent: ["authenticated": false]
+                )
+            }
+            var identity: [String: JSONValue] = [
+                "authenticated": true, "clientId": .string(caller.clientID),
+                "scopes": .array(caller.scopes.sorted().map(JSONValue.string)),
+            ]
+            let text: String
+            if let person = caller.person {
+                var profile: [String: JSONValue] = ["id": .string(person.id), "isAdmin": .bool(person.isAdmin)]
+                if let username = person.username { profile["username"] = .string(username) }
+                if let displayName = person.displayName { profile["displayName"] = .string(displayName) }
+                if let email = person.email { profile["email"] = .string(email) }
+                identity["person"] = .object(profile)
+                let name = person.displayName ?? person.username ?? person.email ?? person.id
+                text = "Signed in as \(name) (\(person.id)) through client \(caller.clientID)."
+            } else {
+                text = "Client \(caller.clientID), calling on its own behalf (no person signed in)."
+            }
+            return MCPToolResult(content: [.text(text)], structuredContent: .object(identity))
         }
     }
 

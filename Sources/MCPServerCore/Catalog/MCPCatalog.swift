@@ -31,7 +31,10 @@ public struct MCPCatalog: Sendable {
     ///
     /// Arguments are checked against `inputSchema` first, then decoded; either failure answers the call
     /// with an `isError` result that says which argument is wrong, and the handler is not run.
-    /// - Parameter asksForInput: `true` when the handler calls ``ToolContext/elicit(key:message:requestedSchema:)``.
+    /// - Parameters:
+    ///   - asksForInput: `true` when the handler calls ``ToolContext/elicit(key:message:requestedSchema:)``.
+    ///   - answersPerCaller: `true` when the result depends on ``ToolContext/caller`` (see
+    ///     ``ToolHandler/answersPerCaller``).
     public mutating func addTool<Arguments: Decodable & SendableMetatype>(
         _ name: String,
         title: String? = nil,
@@ -40,6 +43,7 @@ public struct MCPCatalog: Sendable {
         outputSchema: JSONValue? = nil,
         annotations: JSONValue? = nil,
         asksForInput: Bool = false,
+        answersPerCaller: Bool = false,
         handler: @escaping @Sendable (Arguments, ToolContext) async throws -> MCPToolResult
     ) {
         let tool = MCPTool(
@@ -50,7 +54,9 @@ public struct MCPCatalog: Sendable {
             outputSchema: outputSchema,
             annotations: annotations
         )
-        let entry = ToolHandler(tool: tool, asksForInput: asksForInput) { arguments, context in
+        let entry = ToolHandler(tool: tool, asksForInput: asksForInput, answersPerCaller: answersPerCaller) {
+            arguments,
+            context in
             let decoded: Arguments
             do {
                 decoded = try arguments.decode(as: Arguments.self)
@@ -63,14 +69,18 @@ public struct MCPCatalog: Sendable {
     }
 
     /// Registers a tool that reads its arguments as raw JSON (an object, after the schema check).
-    /// - Parameter asksForInput: `true` when the handler calls ``ToolContext/elicit(key:message:requestedSchema:)``.
+    /// - Parameters:
+    ///   - asksForInput: `true` when the handler calls ``ToolContext/elicit(key:message:requestedSchema:)``.
+    ///   - answersPerCaller: `true` when the result depends on ``ToolContext/caller`` (see
+    ///     ``ToolHandler/answersPerCaller``).
     public mutating func addTool(
         _ tool: MCPTool,
         asksForInput: Bool = false,
+        answersPerCaller: Bool = false,
         handler: @escaping @Sendable (JSONValue, ToolContext) async throws -> MCPToolResult
     ) {
         Self.upsert(
-            ToolHandler(tool: tool, asksForInput: asksForInput, run: handler),
+            ToolHandler(tool: tool, asksForInput: asksForInput, answersPerCaller: answersPerCaller, run: handler),
             into: &self.tools,
             where: { $0.tool.name == tool.name }
         )

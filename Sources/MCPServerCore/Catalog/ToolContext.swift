@@ -13,12 +13,17 @@ public struct ToolContext: Sendable {
     let input: InputChannel
     /// Who called: what per-client bounds of built-in tools count against.
     let client: ClientKey
+    /// Who called, from the request's access token: the client, the person who signed in through it, and the granted
+    /// scopes; `nil` when the server runs without authentication (`--auth none`). A tool whose answer depends on it
+    /// registers with `answersPerCaller: true`, so 2026-07-28 clients never cache the answer for anyone else.
+    public let caller: ToolCaller?
 
     public init(
         logger: Logger,
         protocolVersion: MCPProtocolVersion,
         progressSink: (@Sendable (Double, Double?, String?) async -> Void)? = nil,
-        changes: ChangeFeed = ChangeFeed(maxSubscribers: 0)
+        changes: ChangeFeed = ChangeFeed(maxSubscribers: 0),
+        caller: ToolCaller? = nil
     ) {
         self.init(
             logger: logger,
@@ -26,7 +31,8 @@ public struct ToolContext: Sendable {
             progressSink: progressSink,
             changes: changes,
             input: .unavailable("this call cannot ask the user for input"),
-            client: .address(nil)
+            client: caller.map { .client($0.clientID, person: $0.person?.id) } ?? .address(nil),
+            caller: caller
         )
     }
 
@@ -36,7 +42,8 @@ public struct ToolContext: Sendable {
         progressSink: (@Sendable (Double, Double?, String?) async -> Void)?,
         changes: ChangeFeed,
         input: InputChannel,
-        client: ClientKey
+        client: ClientKey,
+        caller: ToolCaller?
     ) {
         self.logger = logger
         self.protocolVersion = protocolVersion
@@ -44,6 +51,7 @@ public struct ToolContext: Sendable {
         self.changes = changes
         self.input = input
         self.client = client
+        self.caller = caller
     }
 
     /// `true` when the caller asked for progress (its request carried a `progressToken`).

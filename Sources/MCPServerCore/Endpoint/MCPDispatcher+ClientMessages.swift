@@ -3,9 +3,9 @@ import MCPWire
 
 extension MCPDispatcher {
     /// Ends what this process holds for a removed client: its listen streams (with their completion result) and its
-    /// legacy calls, with the questions they wait on.
+    /// legacy calls, with the questions they wait on, for everyone who signed in through it.
     public func clientRemoved(_ clientID: String) {
-        let client = ClientKey.client(clientID)
+        let client = ClientKey.everyone(of: clientID)
         self.changes.endSubscriptions(of: client)
         self.inFlightCalls.cancelAll(of: client)
         self.pendingRequests.abandonAll(of: client)

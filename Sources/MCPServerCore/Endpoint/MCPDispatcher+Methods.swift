@@ -31,6 +31,9 @@ extension MCPDispatcher {
         /// The server's ``cacheTTLMilliseconds``.
         case yes
         case milliseconds(Int)
+        /// Depends on the caller (``ToolHandler/answersPerCaller``): `ttlMs: 0` and `cacheScope: "private"`, never
+        /// `public`.
+        case perCaller
     }
 
     func dispatch(_ call: Call) async -> MCPReply {
@@ -87,28 +90,35 @@ extension MCPDispatcher {
             meta[MCPMetaKey.serverInfo] = self.serverInfo.json
             result["_meta"] = .object(meta)
             let ttl: Int?
+            var scope = "public"
             switch cacheable {
             case .no: ttl = nil
             case .yes: ttl = self.cacheTTLMilliseconds
             case .milliseconds(let milliseconds): ttl = milliseconds
+            case .perCaller:
+                ttl = 0
+                scope = "private"
             }
             if let ttl {
                 result["ttlMs"] = .number(JSONNumber(ttl))
-                result["cacheScope"] = "public"
+                result["cacheScope"] = .string(scope)
             }
         }
         return JSONRPCResponse(id: call.request.id, result: .object(result)).json
     }
 
     /// Change notifications need a stream to travel on: in 2026-07-28 the listen stream, where the host can hold one
-    /// open. The legacy era has no GET stream here (stateless, 405), so it announces none.
+    /// open. The legacy era has no GET stream here (stateless, 405), so it announces none. Extensions are announced
+    /// in both eras: the client-credentials extension asks servers to put them in the `initialize` result too.
     private func capabilities(_ era: MCPEra) -> JSONValue {
         let notifies = era == .modern && self.streamsProgress
-        return [
+        var capabilities: [String: JSONValue] = [
             "tools": ["listChanged": .bool(notifies)],
             "resources": ["subscribe": .bool(notifies), "listChanged": .bool(notifies)],
             "prompts": ["listChanged": .bool(notifies)],
         ]
+        if !self.extensions.isEmpty { capabilities["extensions"] = .object(self.extensions) }
+        return .object(capabilities)
     }
 
     // MARK: - Lifecycle

@@ -41,7 +41,7 @@ extension MCPDispatcher {
         guard self.streamsProgress, progressToken != nil || asksOnStream else {
             let input = self.inputChannel(call, handler: handler, answers: answers, emit: nil)
             let outcome = await self.runTool(handler, arguments: arguments, call: call, input: input, progressSink: nil)
-            let (status, response) = self.answer(call, outcome, tool: name, arguments: arguments, answers: answers)
+            let (status, response) = self.answer(call, outcome, tool: handler, arguments: arguments, answers: answers)
             return .message(status: status, response)
         }
 
@@ -72,7 +72,7 @@ extension MCPDispatcher {
                 input: input,
                 progressSink: sink
             )
-            let (status, response) = self.answer(call, outcome, tool: name, arguments: arguments, answers: answers)
+            let (status, response) = self.answer(call, outcome, tool: handler, arguments: arguments, answers: answers)
             if registration?.isCancelled == true {
                 gate.withdraw(response, status: status)
             } else {
@@ -111,7 +111,7 @@ extension MCPDispatcher {
                     token,
                     tool: tool,
                     arguments: arguments,
-                    principal: call.authorization?.clientID ?? "",
+                    principal: call.authorization?.principal ?? "",
                     resource: call.resource
                 )
             } catch {
@@ -175,24 +175,26 @@ extension MCPDispatcher {
     private func answer(
         _ call: Call,
         _ outcome: ToolOutcome,
-        tool: String,
+        tool handler: ToolHandler,
         arguments: JSONValue,
         answers: [String: JSONValue]
     ) -> (Int, JSONValue) {
+        let tool = handler.tool.name
         func failure(_ error: JSONRPCError) -> (Int, JSONValue) {
             let status = call.era == .modern ? Self.modernStatus(for: error.code) : 200
             return (status, JSONRPCErrorResponse(id: call.request.id, error: error).json)
         }
         switch outcome {
         case .result(let result):
-            return (200, self.response(call, result.jsonMembers, cacheable: .no))
+            let cacheable: Cacheable = handler.answersPerCaller ? .perCaller : .no
+            return (200, self.response(call, result.jsonMembers, cacheable: cacheable))
         case .inputRequired(let question):
             let expires = Date().addingTimeInterval(TimeInterval(self.requestState.lifetime.components.seconds))
             let state = self.requestState.seal(
                 RequestStateSealer.Contents(
                     tool: tool,
                     argumentsDigest: RequestStateSealer.digest(of: arguments),
-                    principal: call.authorization?.clientID ?? "",
+                    principal: call.authorization?.principal ?? "",
                     resource: call.resource,
                     expires: Int64(expires.timeIntervalSince1970),
                     asked: [question.key],
@@ -241,7 +243,8 @@ extension MCPDispatcher {
             progressSink: progressSink,
             changes: self.changes,
             input: input,
-            client: call.client
+            client: call.client,
+            caller: call.authorization.map(ToolCaller.init)
         )
         call.logger.debug("Tool started", metadata: ["mcp.tool": "\(name)"])
         do {

@@ -31,6 +31,9 @@ public struct MCPDispatcher: Sendable {
     public let protocolVersions: ServedProtocolVersions
     /// Bounds on listen streams, pending questions and request state.
     public let limits: InteractionLimits
+    /// MCP extensions announced in `capabilities.extensions` (identifier → settings object), such as
+    /// ``MCPExtension/oauthClientCredentials`` when the server's authorization server issues client credentials.
+    public let extensions: [String: JSONValue]
     /// Changes reported to `subscriptions/listen` streams; publish here from outside tool calls.
     public let changes: ChangeFeed
     let pendingRequests: PendingClientRequests
@@ -41,6 +44,7 @@ public struct MCPDispatcher: Sendable {
     /// - Parameter requestStateKeys: the keys 2026-07-28 `requestState` is signed with; give every process that
     ///   may receive a retry the same ones (``RequestStateKeys/derived(from:)``). The default is a random key for
     ///   this process.
+    /// - Parameter extensions: the extensions to announce (``extensions``).
     public init(
         catalog: MCPCatalog,
         serverInfo: MCPImplementation = MCPImplementation(name: "remote-mcp", version: RemoteMCP.version),
@@ -49,7 +53,8 @@ public struct MCPDispatcher: Sendable {
         streamsProgress: Bool = true,
         protocolVersions: ServedProtocolVersions = .all,
         limits: InteractionLimits = InteractionLimits(),
-        requestStateKeys: RequestStateKeys = .random()
+        requestStateKeys: RequestStateKeys = .random(),
+        extensions: [String: JSONValue] = [:]
     ) {
         self.catalog = catalog
         self.serverInfo = serverInfo
@@ -58,6 +63,7 @@ public struct MCPDispatcher: Sendable {
         self.streamsProgress = streamsProgress
         self.protocolVersions = protocolVersions
         self.limits = limits
+        self.extensions = extensions
         self.changes = ChangeFeed(
             maxSubscribers: limits.maxListeners,
             maxSubscribersPerClient: limits.maxListenersPerClient

@@ -92,9 +92,11 @@ final class InFlightCalls: Sendable {
         return entry != nil
     }
 
-    /// Cancels every call of `client`.
+    /// Cancels every call of `client` (see ``ClientKey/includes(_:)``).
     func cancelAll(of client: ClientKey) {
-        let entries = self.state.withLockedValue { state in state.calls.values.filter { $0.key.client == client } }
+        let entries = self.state.withLockedValue { state in
+            state.calls.values.filter { client.includes($0.key.client) }
+        }
         for entry in entries { entry.cancel() }
     }
 

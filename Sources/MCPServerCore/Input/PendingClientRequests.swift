@@ -131,10 +131,11 @@ final class PendingClientRequests: Sendable {
         }
     }
 
-    /// Ends every wait for `client`'s responses without an answer (the client was deleted).
+    /// Ends every wait for `client`'s responses without an answer (the client was deleted; see
+    /// ``ClientKey/includes(_:)``).
     func abandonAll(of client: ClientKey) {
         let ids = self.entries.withLockedValue { entries in
-            entries.compactMap { $0.value.client == client ? $0.key : nil }
+            entries.compactMap { client.includes($0.value.client) ? $0.key : nil }
         }
         for id in ids { self.abandon(id) }
     }

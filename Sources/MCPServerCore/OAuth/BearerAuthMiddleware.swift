@@ -37,7 +37,7 @@ public struct BearerAuthMiddleware<Context: MCPRequestContext>: RouterMiddleware
         var context = context
         do {
             guard !token.isEmpty else { throw TokenVerifier.Rejection(reason: "use the Bearer scheme") }
-            let authorization = try await self.server.verifier.verify(token, urls: context.urls)
+            let authorization = try await self.server.verifier.verify(token, urls: context.urls, now: self.server.now())
             // RFC 8705 §3: a bound token is only good over a connection with the certificate it is bound to.
             if let bound = authorization.certificateThumbprint {
                 guard let der = await context.clientCertificateDER(), ClientCertificate.thumbprint(der: der) == bound

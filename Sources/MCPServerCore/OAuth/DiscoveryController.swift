@@ -2,8 +2,8 @@ public import Hummingbird
 import MCPWire
 import NIOCore
 
-/// Discovery documents: RFC 9728 protected-resource metadata, RFC 8414 authorization-server metadata,
-/// `/jwks.json`, and `/authorize`, which exists only to tell browser flows they are not offered here.
+/// Discovery documents: RFC 9728 protected-resource metadata, RFC 8414 authorization-server metadata and
+/// `/jwks.json`.
 public struct DiscoveryController: Sendable {
     let server: AuthorizationServer
 
@@ -43,13 +43,6 @@ public struct DiscoveryController: Sendable {
         for base in Set(["", prefix]) {
             router.get(RouterPath("\(base)/jwks.json")) { _, _ in
                 Self.json(await self.server.keyRing.jwks, cacheControl: "public, max-age=300")
-            }
-            router.get(RouterPath("\(base)/authorize")) { _, _ -> Response in
-                throw OAuthHTTPError(
-                    .badRequest,
-                    "unsupported_response_type",
-                    "this server issues tokens only through the client_credentials grant at /token"
-                )
             }
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 public import Hummingbird
 import Logging
 import MCPWire
@@ -24,7 +25,6 @@ public struct RegistrationController: Sendable {
                 RateLimitKey.registration(ip: ip),
                 perMinute: self.server.configuration.registrationsPerMinutePerIP
             )
-            try self.checkPolicy(request)
             guard MediaTypes.isJSON(request.headers[.contentType]) else {
                 throw OAuthHTTPError.invalidClientMetadata("Content-Type must be application/json")
             }
@@ -38,7 +38,11 @@ public struct RegistrationController: Sendable {
             } catch {
                 throw OAuthHTTPError.invalidClientMetadata("the body is not valid JSON: \(error.reason)")
             }
-            let information = try await self.server.registry.register(json, urls: context.urls)
+            let metadata = try ClientMetadataValidator.validate(json, mutualTLS: self.server.configuration.mutualTLS)
+            // The policy depends on what the client could do: checked after validation, and every attempt was
+            // counted above, so guesses at the initial access token stay limited.
+            try self.checkPolicy(request, for: metadata)
+            let information = try await self.server.registry.register(metadata, urls: context.urls, now: Date())
             AuditLog.record(
                 "client.registered",
                 outcome: "success",
@@ -60,12 +64,28 @@ public struct RegistrationController: Sendable {
         }
     }
 
-    private func checkPolicy(_ request: Request) throws {
-        switch self.server.configuration.registration {
+    /// `true` when the client can get tokens only for a person who signs in and consents.
+    static func signsPeopleInOnly(_ metadata: ClientMetadata) -> Bool {
+        let grants = metadata.grantTypes ?? []
+        return !grants.isEmpty && grants.allSatisfy { $0 == "authorization_code" || $0 == "refresh_token" }
+    }
+
+    private func checkPolicy(_ request: Request, for metadata: ClientMetadata) throws {
+        let configuration = self.server.configuration
+        let policy =
+            Self.signsPeopleInOnly(metadata) ? configuration.signInRegistration : configuration.registration
+        switch policy {
         case .open:
             return
         case .closed:
-            throw OAuthHTTPError(.forbidden, "access_denied", "registration is closed; ask the operator for a client")
+            throw OAuthHTTPError(
+                .forbidden,
+                "access_denied",
+                Self.signsPeopleInOnly(metadata)
+                    ? "registration is closed; ask the operator for a client"
+                    : "registration of clients that get tokens without a person (client_credentials) is closed; "
+                        + "ask the operator for a client"
+            )
         case .token:
             guard let token = BearerToken.from(request.headers), !token.isEmpty,
                 let expected = self.server.configuration.initialAccessTokenHash,

@@ -1,3 +1,5 @@
+import MCPWire
+
 /// The page that asks a signed-in person whether a client may act for them: who is asking, where the browser
 /// goes next, what it may do, and Allow or Deny.
 ///
@@ -39,6 +41,10 @@ public struct ConsentPage: Sendable, Hashable {
     public var action: String
     /// The name the client registered or published.
     public var clientName: String
+    /// For a client known by its Client ID Metadata Document, the host its `client_id` URL is on, shown beside
+    /// the name: the name is whatever the document says ("Claude Code" from anywhere), the host is not. `nil`
+    /// for a registered client.
+    public var clientHost: String?
     /// Where the client will be sent back to: a host, or for a private-use scheme the scheme.
     public var redirectHost: String
     public var redirectKind: RedirectKind
@@ -53,6 +59,7 @@ public struct ConsentPage: Sendable, Hashable {
     public init(
         action: String,
         clientName: String,
+        clientHost: String? = nil,
         redirectHost: String,
         redirectKind: RedirectKind,
         signedInAs: String,
@@ -62,6 +69,7 @@ public struct ConsentPage: Sendable, Hashable {
     ) {
         self.action = action
         self.clientName = clientName
+        self.clientHost = clientHost
         self.redirectHost = redirectHost
         self.redirectKind = redirectKind
         self.signedInAs = signedInAs
@@ -73,7 +81,7 @@ public struct ConsentPage: Sendable, Hashable {
     static let name = "consent"
 
     var context: [String: Any] {
-        [
+        var context: [String: Any] = [
             "action": self.action,
             "clientName": self.clientName,
             "redirectHost": self.redirectHost,
@@ -85,13 +93,17 @@ public struct ConsentPage: Sendable, Hashable {
             "csrfToken": self.csrfToken,
             "sealedRequest": self.sealedRequest,
         ]
+        if let clientHost, !clientHost.isEmpty { context["clientHost"] = clientHost }
+        return context
     }
 
     static let template = """
         {{<layout}}
         {{$title}}Allow access?{{/title}}
         {{$content}}
-        <h1><strong>{{clientName}}</strong> wants to use your account</h1>
+        <h1><strong>{{clientName}}</strong>\
+        {{#clientHost}} <span class="muted">(published at <strong>{{clientHost}}</strong>)</span>{{/clientHost}} \
+        wants to use your account</h1>
         <p class="muted">Signed in as <strong>{{signedInAs}}</strong></p>
         {{#hasScopes}}
         <p>It asks to:</p>
@@ -115,4 +127,16 @@ public struct ConsentPage: Sendable, Hashable {
         {{/content}}
         {{/layout}}
         """
+}
+
+extension ConsentPage.Scope {
+    /// The words a person reads for `scope`, one of ``MCPWire/OAuthScope``; any other scope is shown by its name.
+    public static func describing(_ scope: String) -> ConsentPage.Scope {
+        switch scope {
+        case OAuthScope.read:
+            ConsentPage.Scope(name: scope, description: "See this server's tools, resources and prompts")
+        case OAuthScope.tools: ConsentPage.Scope(name: scope, description: "Use this server's tools on your behalf")
+        default: ConsentPage.Scope(name: scope, description: scope)
+        }
+    }
 }

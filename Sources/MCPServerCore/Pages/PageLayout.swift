@@ -13,7 +13,7 @@ enum PageLayout {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="referrer" content="no-referrer">
+        <meta name="referrer" content="same-origin">
         <title>{{$title}}{{/title}}</title>
         <style>
         \(style)

@@ -17,8 +17,14 @@ public enum PageResponse {
     public static let contentSecurityPolicy =
         "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
 
+    /// The referrer policy of every page: no `Referer` leaves this server (the authorization request's query
+    /// stays here), while the forms' POSTs still carry their real `Origin`. Under `no-referrer` browsers send
+    /// `Origin: null` with every form POST (Fetch, "serializing a request origin"), even to the page's own origin,
+    /// and the forms' Origin check would refuse them (checked with headless Chromium 156).
+    public static let referrerPolicy = "same-origin"
+
     /// The headers of every page: HTML in UTF-8, never cached (pages carry CSRF tokens and sealed requests),
-    /// never framed, never sending a Referer that would leak the authorization request's query.
+    /// never framed, and never sending a Referer to another site.
     public static var headers: HTTPFields {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
@@ -26,7 +32,7 @@ public enum PageResponse {
         headers[HTTPField.Name("Pragma")!] = "no-cache"
         headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        headers[HTTPField.Name("Referrer-Policy")!] = Self.referrerPolicy
         headers[.xContentTypeOptions] = "nosniff"
         return headers
     }

@@ -16,6 +16,10 @@ public struct SignInPage: Sendable, Hashable {
     public var action: String
     /// The name the client registered or published.
     public var clientName: String
+    /// For a client known by its Client ID Metadata Document, the host its `client_id` URL is on, shown beside
+    /// the name: the name is whatever the document says ("Claude Code" from anywhere), the host is not. `nil`
+    /// for a registered client.
+    public var clientHost: String?
     /// Where the client will be sent back to: a host, or for a private-use scheme the scheme.
     public var redirectHost: String
     /// The CSRF token for this browser and request.
@@ -30,6 +34,7 @@ public struct SignInPage: Sendable, Hashable {
     public init(
         action: String,
         clientName: String,
+        clientHost: String? = nil,
         redirectHost: String,
         csrfToken: String,
         sealedRequest: String,
@@ -38,6 +43,7 @@ public struct SignInPage: Sendable, Hashable {
     ) {
         self.action = action
         self.clientName = clientName
+        self.clientHost = clientHost
         self.redirectHost = redirectHost
         self.csrfToken = csrfToken
         self.sealedRequest = sealedRequest
@@ -56,6 +62,7 @@ public struct SignInPage: Sendable, Hashable {
             "sealedRequest": self.sealedRequest,
             "username": self.username,
         ]
+        if let clientHost, !clientHost.isEmpty { context["clientHost"] = clientHost }
         if let errorMessage, !errorMessage.isEmpty { context["errorMessage"] = errorMessage }
         return context
     }
@@ -65,7 +72,9 @@ public struct SignInPage: Sendable, Hashable {
         {{$title}}Sign in{{/title}}
         {{$content}}
         <h1>Sign in</h1>
-        <p><strong>{{clientName}}</strong> wants to connect to your account. \
+        <p><strong>{{clientName}}</strong>\
+        {{#clientHost}} <span class="muted">(published at <strong>{{clientHost}}</strong>)</span>{{/clientHost}} \
+        wants to connect to your account. \
         It will return to <strong>{{redirectHost}}</strong>.</p>
         {{#errorMessage}}<p class="error" role="alert">{{errorMessage}}</p>{{/errorMessage}}
         <form method="post" action="{{action}}">

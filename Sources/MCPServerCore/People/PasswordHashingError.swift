@@ -1,4 +1,4 @@
-/// Why ``PasswordHasher`` refused a password or a cost.
+/// Why ``PasswordHasher`` refused a password or a cost, or could not check one just now.
 ///
 /// The password cases are meant to be shown to the person (or the operator at the CLI), so each has a plain
 /// ``description``. None of them repeats the password.
@@ -14,6 +14,10 @@ public enum PasswordHashingError: Error, Sendable, Hashable, CustomStringConvert
     case passwordContainsNUL
     /// A bcrypt cost outside ``PasswordHasher/costs`` (bcrypt's log2 rounds, 4...31).
     case costOutOfRange(Int)
+    /// Too many passwords are being hashed or checked already (``PasswordHasher/maxChecksRunning`` running and
+    /// ``PasswordHasher/maxChecksWaiting`` waiting). Nothing is known about the password: answer "try again"
+    /// (HTTP 503 or 429), not "wrong password".
+    case busy
 
     public var description: String {
         switch self {
@@ -27,6 +31,8 @@ public enum PasswordHashingError: Error, Sendable, Hashable, CustomStringConvert
             "the password contains a NUL character"
         case .costOutOfRange(let cost):
             "bcrypt cost \(cost) is out of range: use \(PasswordHasher.costs.lowerBound)...\(PasswordHasher.costs.upperBound)"
+        case .busy:
+            "too many passwords are being checked right now; try again in a moment"
         }
     }
 }

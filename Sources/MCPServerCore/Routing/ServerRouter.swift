@@ -108,6 +108,8 @@ public func buildRouter<Context: MCPRequestContext>(
             )
             ClientManagementController(server: auth).addRoutes(to: router.group(RouterPath(base + ServerPaths.clients)))
             TokenController(server: auth).addRoutes(to: router.group(RouterPath(base + ServerPaths.token)))
+            RevocationController(server: auth).addRoutes(to: router.group(RouterPath(base + ServerPaths.revocation)))
+            SignInRoutes.add(to: router, base: base, server: auth)
         }
     }
     if let auth {
@@ -131,4 +133,6 @@ public enum ServerPaths {
     public static let clients = "/clients"
     /// The token endpoint.
     public static let token = "/token"
+    /// RFC 7009 token revocation.
+    public static let revocation = "/revoke"
 }

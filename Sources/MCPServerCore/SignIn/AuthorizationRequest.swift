@@ -40,6 +40,8 @@ public struct AuthorizationRequest: Sendable, Hashable {
     public let resource: String
     /// An OpenID Connect `nonce`, kept for a later ID token; `nil` when absent.
     public let nonce: String?
+    /// The `prompt` values: whether to sign in again, show consent again, or show nothing.
+    public let prompts: Set<AuthorizationPrompt>
 
     /// Validates `query` for `client`.
     /// - Parameters:
@@ -147,6 +149,14 @@ public struct AuthorizationRequest: Sendable, Hashable {
             nonce = value
         }
 
+        var prompts: Set<AuthorizationPrompt> = []
+        if case .value(let value) = query["prompt"] {
+            guard let parsed = AuthorizationPrompt.parse(value) else {
+                throw redirect("invalid_request", "prompt none cannot be combined with other values")
+            }
+            prompts = parsed
+        }
+
         self.clientID = clientID
         self.redirectURI = redirectURI
         self.redirectURIKind = kind
@@ -155,6 +165,7 @@ public struct AuthorizationRequest: Sendable, Hashable {
         self.scopes = scopes
         self.resource = mcpURL
         self.nonce = nonce
+        self.prompts = prompts
     }
 
     private static func page(_ error: String, _ description: String) -> AuthorizationError {

@@ -17,10 +17,15 @@ public struct SignInConfiguration: Sendable {
     /// How long a person has from opening `/authorize` to finishing sign-in and consent (sealed request, upstream
     /// login state).
     public var loginLifetime: Duration
-    /// Password attempts accepted per person per minute.
+    /// Password attempts accepted per person per caller address per minute. Every address together may make ten
+    /// times as many for one person, so guessing from many addresses stays bounded while one guesser cannot lock
+    /// the person out of signing in from elsewhere.
     public var loginAttemptsPerMinutePerPerson: Int
     /// Password attempts accepted per caller address per minute.
     public var loginAttemptsPerMinutePerIP: Int
+    /// Sign-ins sent to the upstream provider per caller address per minute: each one stores login state before
+    /// anyone has signed in, so an anonymous caller is bounded in the rows they can make the server write.
+    public var upstreamSignInsPerMinutePerIP: Int
     /// Client ID Metadata Documents: `nil` turns them off (a URL `client_id` is then an unknown client).
     public var metadataDocuments: MetadataDocumentPolicy?
     /// The upstream OpenID provider people sign in with; `nil` signs people in with the passwords of
@@ -35,6 +40,7 @@ public struct SignInConfiguration: Sendable {
         loginLifetime: Duration = .seconds(600),
         loginAttemptsPerMinutePerPerson: Int = 10,
         loginAttemptsPerMinutePerIP: Int = 30,
+        upstreamSignInsPerMinutePerIP: Int = 30,
         metadataDocuments: MetadataDocumentPolicy? = MetadataDocumentPolicy(),
         upstream: UpstreamProviderConfiguration? = nil
     ) {
@@ -45,6 +51,7 @@ public struct SignInConfiguration: Sendable {
         self.loginLifetime = loginLifetime
         self.loginAttemptsPerMinutePerPerson = loginAttemptsPerMinutePerPerson
         self.loginAttemptsPerMinutePerIP = loginAttemptsPerMinutePerIP
+        self.upstreamSignInsPerMinutePerIP = upstreamSignInsPerMinutePerIP
         self.metadataDocuments = metadataDocuments
         self.upstream = upstream
     }

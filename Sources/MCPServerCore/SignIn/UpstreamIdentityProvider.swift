@@ -3,7 +3,7 @@ public import Foundation
 /// Signs people in at an upstream OpenID provider instead of with a password here; implemented by
 /// ``UpstreamOIDCProvider``.
 ///
-/// `/authorize` calls ``beginSignIn(sealedRequest:browserHash:callbackURL:now:)`` when the browser has no session
+/// `/authorize` calls ``beginSignIn(sealedRequest:browserHash:callbackURL:forceLogin:now:)`` when the browser has no session
 /// and redirects there; the provider sends the browser back to ``ServerURLs/upstreamCallback``, whose controller
 /// calls ``finishSignIn(query:browserHash:callbackURL:now:)`` and resumes the sealed request with the person.
 public protocol UpstreamIdentityProvider: Sendable {
@@ -11,7 +11,15 @@ public protocol UpstreamIdentityProvider: Sendable {
     var displayName: String { get }
     /// Saves the login state (state, nonce, PKCE verifier, the sealed request, the browser) and returns the
     /// provider's authorization URL to redirect the browser to.
-    func beginSignIn(sealedRequest: String, browserHash: String, callbackURL: String, now: Date) async throws -> String
+    /// - Parameter forceLogin: the client's request forces a new sign-in (`prompt=login` or `select_account`):
+    ///   the provider must ask the person again rather than answer from its own session.
+    func beginSignIn(
+        sealedRequest: String,
+        browserHash: String,
+        callbackURL: String,
+        forceLogin: Bool,
+        now: Date
+    ) async throws -> String
     /// Finishes the sign-in the callback's query (already decoded, each parameter once) reports: takes the login
     /// state once, checks it belongs to this browser, redeems the code upstream, verifies the ID token and the
     /// allow-lists, and saves the person.

@@ -23,11 +23,14 @@ extension InMemoryServerStore {
 
     public func upsertUpstreamPerson(_ person: StoredPerson) throws -> StoredPerson {
         guard var stored = self.signIn.people[person.id] else {
-            try self.signIn.insertPerson(person)
-            return person
+            var new = person
+            new.credentialVersion = StoredPerson.initialCredentialVersion(createdAt: person.createdAt)
+            try self.signIn.insertPerson(new)
+            return new
         }
         stored.displayName = person.displayName
         stored.email = person.email
+        stored.isAdmin = person.isAdmin
         stored.upstreamIssuer = person.upstreamIssuer
         stored.upstreamSubject = person.upstreamSubject
         stored.updatedAt = person.updatedAt
@@ -143,6 +146,19 @@ extension InMemoryServerStore {
         return self.signIn.consents.removeValue(forKey: key) != nil
     }
 
+    // MARK: Single-use markers
+
+    public func claimOnce(key: String, expiresAt: Date, now: Date) -> Bool {
+        self.signIn.forgetExpired(now: now)
+        if let held = self.signIn.claims[key], now < held { return false }
+        self.signIn.claims[key] = expiresAt
+        return true
+    }
+
+    public func isClaimed(key: String, now: Date) -> Bool {
+        self.signIn.claims[key].map { now < $0 } ?? false
+    }
+
     // MARK: Upstream sign-ins
 
     public func insertUpstreamLogin(_ login: StoredUpstreamLogin) throws {
@@ -175,6 +191,8 @@ struct InMemorySignInTables: Sendable {
     var families: [String: StoredGrantFamily] = [:]
     var consents: [ConsentKey: StoredConsent] = [:]
     var logins: [String: StoredUpstreamLogin] = [:]
+    /// Single-use markers: key → when the claim ends.
+    var claims: [String: Date] = [:]
 
     static func isDigest(_ hash: String) -> Bool {
         !hash.isEmpty && !hash.contains(" ")
@@ -202,6 +220,9 @@ struct InMemorySignInTables: Sendable {
         }
         if self.logins.count > Self.forgetThreshold {
             self.logins = self.logins.filter { now < $0.value.expiresAt }
+        }
+        if self.claims.count > Self.forgetThreshold {
+            self.claims = self.claims.filter { now < $0.value }
         }
     }
 }

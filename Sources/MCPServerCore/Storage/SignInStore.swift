@@ -1,7 +1,7 @@
 public import Foundation
 
 /// What signing people in needs from storage: people, authorization codes, refresh-token grant families,
-/// remembered consents and upstream sign-ins in flight.
+/// remembered consents, single-use markers and upstream sign-ins in flight.
 ///
 /// Every operation is atomic on its own, so concurrent requests (and other processes on the same database) can
 /// never both redeem one code or both rotate one refresh token. Secrets are stored only as hashes; the hashes are
@@ -23,9 +23,15 @@ public protocol SignInStore: Sendable {
     /// - Throws: ``ServerStoreError/notFound`` when there is no person with that id;
     ///   ``ServerStoreError/duplicate`` when the new username is another person's.
     func updatePerson(_ person: StoredPerson) async throws
-    /// Saves an upstream person on each sign-in: inserts `person`, or refreshes the profile of the person with its
-    /// id (display name, email, upstream issuer and subject, `updatedAt`, `lastSignInAt`) while keeping the stored
-    /// username, password hash, credential version, admin flag and `createdAt`.
+    /// Saves an upstream person on each sign-in: inserts `person`, or refreshes the person with its id.
+    ///
+    /// - A new person is stored with ``StoredPerson/credentialVersion`` set to
+    ///   ``StoredPerson/initialCredentialVersion(createdAt:)`` of its `createdAt`, whatever `person` says, so a
+    ///   person deleted and signed in again (same id) does not revive the old person's sessions and grant families.
+    /// - An existing person gets the profile of `person` (display name, email, upstream issuer and subject,
+    ///   `updatedAt`, `lastSignInAt`) and its admin flag: the upstream provider decides `isAdmin` on every sign-in,
+    ///   so taking someone off the provider's admin list takes effect at their next sign-in. The stored username,
+    ///   password hash, credential version and `createdAt` are kept.
     /// - Returns: the person as stored now.
     /// - Throws: ``ServerStoreError/duplicate`` when a new person's username is another person's.
     func upsertUpstreamPerson(_ person: StoredPerson) async throws -> StoredPerson
@@ -79,6 +85,20 @@ public protocol SignInStore: Sendable {
     func consent(personID: String, clientID: String) async throws -> StoredConsent?
     /// Forgets a consent; `false` when there was none.
     func deleteConsent(personID: String, clientID: String) async throws -> Bool
+
+    // MARK: Single-use markers
+
+    /// Marks `key` as used until `expiresAt`, atomically: `true` for the one caller that claimed it while it was
+    /// unclaimed (or its earlier claim had expired at `now`), `false` for every other.
+    ///
+    /// What needs "once" across processes and instances uses it: revoked access-token ids
+    /// (`revoked-jti:<jti>`, until the token's `exp`), client-assertion ids seen at `/token` (replay), and grant
+    /// families whose code was redeemed twice (`revoked-family:<id>`, for a family's absolute lifetime), which the
+    /// first exchange checks after storing its family.
+    /// Keys may be any text; backends hash keys they cannot store as they are.
+    func claimOnce(key: String, expiresAt: Date, now: Date) async throws -> Bool
+    /// `true` while `key` is claimed (its claim has not expired at `now`).
+    func isClaimed(key: String, now: Date) async throws -> Bool
 
     // MARK: Upstream sign-ins
 

@@ -13,6 +13,11 @@ public struct StoredGrantFamily: Sendable, Hashable {
     public var id: String
     public var clientID: String
     public var personID: String
+    /// The person's ``StoredPerson/credentialVersion`` when the family was created. A password change or a
+    /// sign-out raises the person's version, and a family whose version differs from it is over: refresh revokes
+    /// it and the verifier refuses its access tokens. Families stored before this field existed read as 1, the
+    /// version people had then.
+    public var credentialVersion: Int
     /// The granted scopes, space-separated.
     public var scope: String
     /// The `resource` (RFC 8707) the tokens are for.
@@ -41,6 +46,7 @@ public struct StoredGrantFamily: Sendable, Hashable {
         id: String,
         clientID: String,
         personID: String,
+        credentialVersion: Int = 1,
         scope: String,
         resource: String,
         authTime: Date,
@@ -57,6 +63,7 @@ public struct StoredGrantFamily: Sendable, Hashable {
         self.id = id
         self.clientID = clientID
         self.personID = personID
+        self.credentialVersion = credentialVersion
         self.scope = scope
         self.resource = resource
         self.authTime = authTime

@@ -12,7 +12,13 @@ public struct StoredPerson: Sendable, Hashable {
     public var email: String?
     /// The bcrypt hash of a local person's password (never the password itself).
     public var passwordHash: String?
-    /// Raised on every password change; browser sessions carry it, so a change ends them.
+    /// Raised by every password change and sign-out (`mcp-server users passwd`, `users sign-out`) to at least the
+    /// time of the change in whole seconds. Browser sessions and grant families carry the version they were made
+    /// with, so a change ends them.
+    ///
+    /// A new person starts at their creation time in whole seconds (``initialCredentialVersion(createdAt:)``),
+    /// not 1: upstream people's ids are derived from issuer and subject, so a person deleted and signed in again
+    /// gets the same id, and must not get a version that the old person's sessions and families still carry.
     public var credentialVersion: Int
     public var isAdmin: Bool
     /// The upstream provider's `iss`, for people who sign in there.
@@ -49,5 +55,18 @@ public struct StoredPerson: Sendable, Hashable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.lastSignInAt = lastSignInAt
+    }
+}
+
+extension StoredPerson {
+    /// The credential version of a person created at `createdAt`: the time in whole seconds.
+    public static func initialCredentialVersion(createdAt: Date) -> Int {
+        Int(createdAt.timeIntervalSince1970)
+    }
+
+    /// The credential version after a password change or a sign-out at `now`: higher than the current one, and at
+    /// least `now` in whole seconds, so it stays above the version any earlier person with this id started at.
+    public func raisedCredentialVersion(now: Date) -> Int {
+        max(self.credentialVersion + 1, Self.initialCredentialVersion(createdAt: now))
     }
 }

@@ -44,9 +44,9 @@ public final class ChangeFeed: Sendable {
         }
     }
 
-    /// Ends the open streams of `client` gracefully (it was deleted).
+    /// Ends the open streams of `client` gracefully (it was deleted); see ``ClientKey/includes(_:)``.
     func endSubscriptions(of client: ClientKey) {
-        for subscriber in self.subscribers.withLockedValue({ $0.values.filter { $0.client == client } }) {
+        for subscriber in self.subscribers.withLockedValue({ $0.values.filter { client.includes($0.client) } }) {
             subscriber.end()
         }
     }

@@ -17,8 +17,11 @@ public struct ClientMetadata: Codable, Sendable, Hashable {
     public var applicationType: String?
     /// RFC 8705 §2.1.2: the subject DN the client's certificate must have, for `tls_client_auth`.
     public var tlsClientAuthSubjectDN: String?
-    /// RFC 7591 `jwks`: for `self_signed_tls_client_auth`, the client's certificates (`x5c`).
+    /// RFC 7591 `jwks`: the client's public keys, for `private_key_jwt`, or its certificates (`x5c`) for
+    /// `self_signed_tls_client_auth`.
     public var jwks: JSONValue?
+    /// RFC 7591 `jwks_uri`: where the client publishes its public keys, for `private_key_jwt` (never with `jwks`).
+    public var jwksURI: String?
     /// RFC 8705 §3.4: the client wants its access tokens bound to its TLS certificate.
     public var tlsClientCertificateBoundAccessTokens: Bool?
 
@@ -39,7 +42,8 @@ public struct ClientMetadata: Codable, Sendable, Hashable {
         applicationType: String? = nil,
         tlsClientAuthSubjectDN: String? = nil,
         jwks: JSONValue? = nil,
-        tlsClientCertificateBoundAccessTokens: Bool? = nil
+        tlsClientCertificateBoundAccessTokens: Bool? = nil,
+        jwksURI: String? = nil
     ) {
         self.redirectURIs = redirectURIs
         self.tokenEndpointAuthMethod = tokenEndpointAuthMethod
@@ -57,6 +61,7 @@ public struct ClientMetadata: Codable, Sendable, Hashable {
         self.applicationType = applicationType
         self.tlsClientAuthSubjectDN = tlsClientAuthSubjectDN
         self.jwks = jwks
+        self.jwksURI = jwksURI
         self.tlsClientCertificateBoundAccessTokens = tlsClientCertificateBoundAccessTokens
     }
 
@@ -77,6 +82,7 @@ public struct ClientMetadata: Codable, Sendable, Hashable {
         case applicationType = "application_type"
         case tlsClientAuthSubjectDN = "tls_client_auth_subject_dn"
         case jwks
+        case jwksURI = "jwks_uri"
         case tlsClientCertificateBoundAccessTokens = "tls_client_certificate_bound_access_tokens"
     }
 }

@@ -5,12 +5,21 @@ public struct TokenResponse: Codable, Sendable, Hashable {
     /// Lifetime in seconds.
     public var expiresIn: Int?
     public var scope: String?
+    /// The refresh token of the authorization code and refresh token grants (RFC 6749 §6); each use returns a new one.
+    public var refreshToken: String?
 
-    public init(accessToken: String, tokenType: String = "Bearer", expiresIn: Int?, scope: String?) {
+    public init(
+        accessToken: String,
+        tokenType: String = "Bearer",
+        expiresIn: Int?,
+        scope: String?,
+        refreshToken: String? = nil
+    ) {
         self.accessToken = accessToken
         self.tokenType = tokenType
         self.expiresIn = expiresIn
         self.scope = scope
+        self.refreshToken = refreshToken
     }
 
     enum CodingKeys: String, CodingKey {
@@ -18,5 +27,6 @@ public struct TokenResponse: Codable, Sendable, Hashable {
         case tokenType = "token_type"
         case expiresIn = "expires_in"
         case scope
+        case refreshToken = "refresh_token"
     }
 }

@@ -21,7 +21,7 @@ struct PagesResponseTests {
                 == "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
         )
         #expect(headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
-        #expect(headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
+        #expect(headers[HTTPField.Name("Referrer-Policy")!] == "same-origin")
         #expect(headers[.xContentTypeOptions] == "nosniff")
     }
 

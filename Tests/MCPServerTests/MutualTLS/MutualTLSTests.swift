@@ -234,7 +234,10 @@ struct MutualTLSTests {
             // Only the id of a secret client, with a certificate: the same refusal as an unknown client.
             let idOnly = try await server.token("self", clientID: secretID)
             #expect(idOnly.status == 401)
-            #expect(idOnly.json["error_description"] == "unknown client, or no matching TLS client certificate")
+            #expect(
+                idOnly.json["error_description"]
+                    == "unknown client, or it must authenticate (client secret, client assertion or TLS client certificate)"
+            )
             let bound = try await server.token("self", clientID: secretID, secret: secret)
             let token = try #require(bound.json["access_token"]?.stringValue)
             #expect(try await server.listTools("self", token: token).status == 200)

@@ -31,6 +31,31 @@ extension SignInStoreContract {
         #expect(try await store.grantFamily(id: "fam-1") == revoked)
     }
 
+    static func familyKeepsItsCredentialVersion(_ store: any SignInStore) async throws {
+        var family = Self.sampleFamily("fam-1")
+        family.credentialVersion = 1_800_000_042
+        try await store.insertGrantFamily(family)
+        #expect(try await store.grantFamily(id: "fam-1") == family)
+        guard case .rotated(let rotated) = try await Self.rotate(store, "fam-1", from: "h0", to: "h1", at: 10) else {
+            Issue.record("the rotation was refused")
+            return
+        }
+        #expect(rotated.credentialVersion == 1_800_000_042)
+        guard case .reused(let reused) = try await Self.rotate(store, "fam-1", from: "h0", to: "h2", at: 20) else {
+            Issue.record("the reuse was not reported")
+            return
+        }
+        #expect(reused.credentialVersion == 1_800_000_042)
+
+        var other = Self.sampleFamily("fam-2")
+        other.credentialVersion = 3
+        try await store.insertGrantFamily(other)
+        #expect(try await store.revokeGrantFamily(id: "fam-2", reason: "credentials-changed", now: Self.start + 5))
+        #expect(try await store.grantFamily(id: "fam-2")?.credentialVersion == 3)
+        // A family made without naming a version has the version people had before versions were times.
+        #expect(Self.sampleFamily("fam-3").credentialVersion == 1)
+    }
+
     static func unknownSecretIsRefusedWithoutRevoking(_ store: any SignInStore) async throws {
         let family = Self.sampleFamily("fam-1")
         try await store.insertGrantFamily(family)

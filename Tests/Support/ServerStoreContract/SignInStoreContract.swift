@@ -20,8 +20,12 @@ public enum SignInStoreContract {
             body: Self.updatePerson
         ),
         SignInStoreContractCheck(
-            name: "upstream upsert keeps id, username, admin and createdAt",
+            name: "upstream upsert keeps id, username, credential version and createdAt; the provider sets admin",
             body: Self.upstreamUpsertKeepsIdentity
+        ),
+        SignInStoreContractCheck(
+            name: "a new upstream person's credential version is their creation second, also after a delete",
+            body: Self.upstreamPersonStartsAtTheirCreationSecond
         ),
         SignInStoreContractCheck(
             name: "deleting a person deletes their consents",
@@ -44,6 +48,10 @@ public enum SignInStoreContract {
             body: Self.refreshRotatesOnceAndReuseRevokes
         ),
         SignInStoreContractCheck(
+            name: "a family keeps the credential version it was made with through rotation and revocation",
+            body: Self.familyKeepsItsCredentialVersion
+        ),
+        SignInStoreContractCheck(
             name: "an unknown secret, family or client is refused without revoking",
             body: Self.unknownSecretIsRefusedWithoutRevoking
         ),
@@ -64,6 +72,15 @@ public enum SignInStoreContract {
             name: "upstream login state is taken once, not after expiry",
             body: Self.upstreamLoginTakenOnce
         ),
+        SignInStoreContractCheck(
+            name: "a claim is single-use until it expires, then can be claimed again",
+            body: Self.claimsAreSingleUseUntilTheyExpire
+        ),
+        SignInStoreContractCheck(
+            name: "claim keys of any length and text are distinct",
+            body: Self.claimKeysOfAnyLengthAndTextAreDistinct
+        ),
+        SignInStoreContractCheck(name: "concurrent claims: exactly one wins", body: Self.concurrentClaimsOneWins),
     ]
 
     /// The moment the checks start from.
@@ -185,26 +202,61 @@ public enum SignInStoreContract {
         first.upstreamIssuer = "https://idp.example.com"
         first.upstreamSubject = "carol-sub"
         first.lastSignInAt = Self.start
-        #expect(try await store.upsertUpstreamPerson(first) == first)
+        var inserted = first
+        inserted.credentialVersion = Int(Self.start.timeIntervalSince1970)
+        #expect(try await store.upsertUpstreamPerson(first) == inserted)
 
-        // The operator made Carol an admin; her next sign-in must not undo that.
-        var promoted = first
-        promoted.isAdmin = true
-        try await store.updatePerson(promoted)
+        // The operator signed Carol out (a new credential version); her next sign-in must not undo that. The
+        // provider now says she is an admin, which the sign-in records.
+        var signedOut = inserted
+        signedOut.credentialVersion = inserted.credentialVersion + 7
+        try await store.updatePerson(signedOut)
         var again = first
         again.displayName = "Carol C."
         again.email = "carol@new.example.com"
+        again.isAdmin = true
+        again.credentialVersion = 1
         again.createdAt = Self.start + 500
         again.updatedAt = Self.start + 500
         again.lastSignInAt = Self.start + 500
         let stored = try await store.upsertUpstreamPerson(again)
-        var expected = promoted
+        var expected = signedOut
         expected.displayName = "Carol C."
         expected.email = "carol@new.example.com"
+        expected.isAdmin = true
         expected.updatedAt = Self.start + 500
         expected.lastSignInAt = Self.start + 500
         #expect(stored == expected)
         #expect(try await store.person(id: "oidc_carol") == expected)
+
+        // Taken off the provider's admin list: the next sign-in takes the flag away, whatever was stored.
+        var demoted = again
+        demoted.isAdmin = false
+        demoted.updatedAt = Self.start + 600
+        demoted.lastSignInAt = Self.start + 600
+        expected.isAdmin = false
+        expected.updatedAt = Self.start + 600
+        expected.lastSignInAt = Self.start + 600
+        #expect(try await store.upsertUpstreamPerson(demoted) == expected)
+        #expect(try await store.person(id: "oidc_carol") == expected)
+    }
+
+    static func upstreamPersonStartsAtTheirCreationSecond(_ store: any SignInStore) async throws {
+        var person = Self.samplePerson("oidc_dana", username: nil, at: 0.75)
+        person.passwordHash = nil
+        person.credentialVersion = 1
+        let first = try await store.upsertUpstreamPerson(person)
+        #expect(first.credentialVersion == Int(Self.start.timeIntervalSince1970))
+        #expect(try await store.person(id: "oidc_dana")?.credentialVersion == first.credentialVersion)
+
+        // Deleted and signed in again (the same id, from issuer and subject) a second later: a version the old
+        // person's sessions and grant families never carried.
+        #expect(try await store.deletePerson(id: "oidc_dana"))
+        person.createdAt = Self.start + 1.5
+        person.updatedAt = Self.start + 1.5
+        let second = try await store.upsertUpstreamPerson(person)
+        #expect(second.credentialVersion == Int(Self.start.timeIntervalSince1970) + 1)
+        #expect(try await store.person(id: "oidc_dana")?.credentialVersion == second.credentialVersion)
     }
 
     static func deletingAPersonDeletesTheirConsents(_ store: any SignInStore) async throws {

@@ -5,15 +5,18 @@ import Foundation
 ///
 /// The set is deliberately small: no look-alike Unicode letters, nothing a shell, a URL or a log line would need
 /// to quote, and no leading `-` or `.` that reads as an option or a hidden file. Email addresses of the usual
-/// shape fit. Sign-in will normalize what people type the same way, so `Alice ` and `alice` are one person.
-struct Username: Sendable, Hashable, CustomStringConvertible {
-    static let maximumLength = 64
+/// shape fit. `mcp-server users` and the sign-in form normalize what people type the same way, so `Alice ` and
+/// `alice` are one person.
+public struct Username: Sendable, Hashable, CustomStringConvertible {
+    /// The longest username, in characters.
+    public static let maximumLength = 64
     static let allowedPunctuation: Set<Character> = [".", "_", "@", "+", "-"]
 
-    let value: String
+    /// The normalized name, as stored in ``StoredPerson/username``.
+    public let value: String
 
     /// - Throws: the ``UsernameError`` naming the first rule `text` breaks.
-    init(normalizing text: String) throws(UsernameError) {
+    public init(normalizing text: String) throws(UsernameError) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .empty }
         guard trimmed.count <= Self.maximumLength else { throw .tooLong(maximum: Self.maximumLength) }
@@ -27,7 +30,7 @@ struct Username: Sendable, Hashable, CustomStringConvertible {
         self.value = normalized
     }
 
-    var description: String { self.value }
+    public var description: String { self.value }
 
     private static func isLetterOrDigit(_ character: Character) -> Bool {
         guard character.isASCII else { return false }
@@ -44,13 +47,13 @@ struct Username: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Which rule a username broke, worded for the operator.
-enum UsernameError: Error, Sendable, Hashable, CustomStringConvertible {
+public enum UsernameError: Error, Sendable, Hashable, CustomStringConvertible {
     case empty
     case tooLong(maximum: Int)
     case notAllowed(Character)
     case mustStartWithLetterOrDigit
 
-    var description: String {
+    public var description: String {
         switch self {
         case .empty:
             "the username is empty"
