@@ -129,9 +129,11 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("Stopped")
     }
 
-    /// Open registration is right for a laptop and wrong for anything others can reach.
+    /// Open registration of client_credentials clients is right for a laptop and wrong for anything others can
+    /// reach, directly or through the proxy a `--public-url` names.
     static func warnAboutOpenRegistration(_ settings: ServeSettings, logger: Logger) {
-        let host = settings.server.host
+        // Reachable by others when bound to a non-loopback address, or when a public URL says a proxy forwards to it.
+        let host = settings.server.publicURL?.host ?? settings.server.host
         guard settings.auth.configuration.enabled, settings.auth.configuration.registration == .open,
             !(IPAddress(host)?.isLoopback ?? (host == "localhost"))
         else { return }

@@ -46,9 +46,23 @@ struct SystemHostResolver: HostResolver {
     private let limiter: ConcurrencyLimiter
     private let lookUp: @Sendable (String) -> [IPAddress]
 
-    /// The process-wide lookup pool and cap, and `getaddrinfo`.
+    /// The process-wide lookup pool and cap, and `getaddrinfo`: what every fetch of an address a caller chose
+    /// (metadata documents, `jwks_uri`) shares.
     init() {
         self.init(pool: Self.sharedPool, limiter: Self.sharedLimiter, lookUp: Self.lookUp)
+    }
+
+    /// One thread and a cap of its own, for the upstream provider the operator configured: callers can make the
+    /// shared pool's lookups hang (a name whose nameserver never answers), and that must not stop people signing in
+    /// upstream.
+    static func dedicated(threads: Int = 1, maxLookupsInFlight: Int = 4) -> SystemHostResolver {
+        let pool = NIOThreadPool(numberOfThreads: threads)
+        pool.start()
+        return SystemHostResolver(
+            pool: pool,
+            limiter: ConcurrencyLimiter(maxRunning: maxLookupsInFlight, maxWaiting: 0),
+            lookUp: Self.lookUp
+        )
     }
 
     /// Tests: their own threads and cap, and a lookup that blocks until they release it.

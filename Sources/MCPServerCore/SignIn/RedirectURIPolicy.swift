@@ -33,6 +33,10 @@ public enum RedirectURIPolicy {
     public static let forbiddenSchemes: Set<String> = [
         "javascript", "data", "vbscript", "file", "blob", "about", "filesystem", "view-source", "ws", "wss", "ftp",
         "mailto", "tel", "sms",
+        // Browser launchers: they open a web page, so the code would go to a web host the consent page calls "an
+        // app on this device".
+        "microsoft-edge", "x-safari-https", "x-safari-http", "googlechrome", "googlechromes", "firefox",
+        "opera-http", "opera-https", "brave", "intent",
     ]
 
     /// Parameters this server adds to the redirect (RFC 6749 §4.1.2, RFC 9207). A registered query that

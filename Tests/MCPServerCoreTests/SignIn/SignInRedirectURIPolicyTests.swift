@@ -54,6 +54,8 @@ struct SignInRedirectURIPolicyTests {
             ("file:///etc/passwd", .forbiddenScheme("file")),
             ("vbscript:msgbox", .forbiddenScheme("vbscript")),
             ("blob:https://app.example/x", .forbiddenScheme("blob")),
+            ("microsoft-edge:https://evil.example/cb", .forbiddenScheme("microsoft-edge")),
+            ("x-safari-https://evil.example/cb", .forbiddenScheme("x-safari-https")),
             ("about:blank", .forbiddenScheme("about")),
             ("wss://app.example/cb", .forbiddenScheme("wss")),
             ("ftp://app.example/cb", .forbiddenScheme("ftp")),

@@ -56,7 +56,8 @@ public struct UpstreamOIDCProvider: UpstreamIdentityProvider {
             configuration: configuration,
             store: store,
             loginLifetime: loginLifetime,
-            fetcher: try OutboundFetcher(policy: .upstream(configuration)),
+            // Its own lookups: the shared ones serve addresses callers choose, which they can make hang.
+            fetcher: try OutboundFetcher(policy: .upstream(configuration), resolver: SystemHostResolver.dedicated()),
             logger: logger
         )
     }
