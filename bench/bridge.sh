@@ -16,6 +16,10 @@ bridge="$(swift build -c release --show-bin-path)/mcp-bridge"
 scripts/setup-python.sh bench-peers
 peers=.venv-bench-peers
 
+# alice signs in through the browser flow once (Tests/Interop/signin_browser.py as $BROWSER), so the "person" row
+# measures a bridge that starts from a person's cached sign-in and calls with a person's token.
+printf 'correct horse battery staple' > "$work/alice.password"
+"$binary" users add alice --database "$work/bench.sqlite" --password-file "$work/alice.password" >/dev/null 2>&1
 start_serving "$work/server.log" "$binary" serve --host 127.0.0.1 --port 0 --database "$work/bench.sqlite" \
     --log-level warning
 url=$ready_url
@@ -25,6 +29,13 @@ start_serving "$work/modern.log" "$binary" serve --host 127.0.0.1 --port 0 --dat
     --log-level warning --protocol-versions 2026-07-28
 modern_url=$ready_url
 modern_token=$("$bridge" token "$modern_url" --log-level error)
+scripts/setup-python.sh sdk
+printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$PWD/.venv/bin/python" "$PWD/Tests/Interop/signin_browser.py" > "$work/browser"
+chmod +x "$work/browser"
+person_home="$work/bridge-home-person"
+BROWSER="$work/browser" SIGNIN_BROWSER_LOG="$work/browser.log" MCP_BRIDGE_HOME="$person_home" \
+    "$bridge" login "$url" --auth browser --credential-store file --log-level error >/dev/null
+person_token=$(MCP_BRIDGE_HOME="$person_home" "$bridge" token "$url" --auth browser --credential-store file --log-level error)
 
 echo "bench/bridge.sh $calls: $(nproc) cores, mcp-server $(git rev-parse --short HEAD) release, OAuth on"
 echo
@@ -32,6 +43,9 @@ echo "| bridge | start to first answer, ms (median of 10) | call p50, ms | call 
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 python3 bench/bridge_driver.py "mcp-bridge $(git rev-parse --short HEAD)" "$url" "$token" "$calls" -- \
     "$bridge" "$url" --log-level error
+MCP_BRIDGE_HOME="$person_home" python3 bench/bridge_driver.py \
+    "mcp-bridge $(git rev-parse --short HEAD), a person signed in (browser, cached)" "$url" "$person_token" "$calls" -- \
+    "$bridge" "$url" --auth browser --credential-store file --log-level error
 if [ -n "${BASELINE_BRIDGE:-}" ]; then
     python3 bench/bridge_driver.py "mcp-bridge baseline (${BASELINE_LABEL:-$BASELINE_BRIDGE})" "$url" "$token" "$calls" -- \
         "$BASELINE_BRIDGE" "$url" --log-level error

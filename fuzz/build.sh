@@ -18,6 +18,7 @@ sources() {
     lambda) echo Sources/MCPServerLambda/Events/LambdaHTTPRequest.swift Sources/MCPServerLambda/Events/LambdaHTTPResponse.swift \
         Sources/MCPServerLambda/Runtime/LambdaFunctionError.swift ;;
     jwt) echo Sources/MCPServerCore/Auth/AccessTokenEnvelope.swift ;;
+    dbus) echo Sources/MCPBridgeCore/Secrets/DBus/DBus{Failure,Type,Value,Reader,Writer,Message}.swift ;;
     *) ;;
     esac
 }

@@ -5,3 +5,5 @@ public import MCPCommandLine
 // another module is intended.
 extension TransportChoice: MCPCommandLine.CaseInsensitiveArgument {}
 extension ProtocolChoice: MCPCommandLine.CaseInsensitiveArgument {}
+extension AuthChoice: MCPCommandLine.CaseInsensitiveArgument {}
+extension CredentialStoreChoice: MCPCommandLine.CaseInsensitiveArgument {}

@@ -89,6 +89,9 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "The least severe level logged; logs go to stderr. (env: MCP_BRIDGE_LOG)")
     var logLevel: OptionValue<LogLevel> = .default(.info)
 
+    @OptionGroup(title: "Signing in")
+    var signIn: SignInOptions
+
     /// The validated settings.
     func settings(environment: [String: String]) throws -> BridgeSettings {
         guard let serverURL = URL(string: self.url), serverURL.scheme != nil, serverURL.host != nil else {
@@ -127,7 +130,8 @@ struct ConnectionOptions: ParsableArguments {
             refreshMargin: TimeInterval(margin),
             credentialDirectory: CredentialStore.defaultDirectory(environment: environment),
             maxMessageBytes: maxMessageBytes,
-            registrationToken: registrationToken
+            registrationToken: registrationToken,
+            signIn: try self.signIn.settings(environment: environment)
         )
     }
 

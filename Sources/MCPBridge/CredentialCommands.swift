@@ -49,11 +49,37 @@ struct TokenCommand: AsyncParsableCommand {
     }
 }
 
-/// `mcp-bridge status`: what is stored, secrets redacted.
+/// `mcp-bridge login <url>`: signs in now, from a terminal, so the client never waits for it.
+struct LoginCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "login",
+        abstract: "Sign in to the server now (browser, device code or client credentials, as for the relay)."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        try await CommandSupport.withOAuth(self.connection) { context, provider in
+            let probe = try await ServerProbe.probe(context)
+            guard probe.status == 401 else {
+                throw CleanExit.message(
+                    "The server did not ask for authorization (HTTP \(probe.status)); nothing to do."
+                )
+            }
+            let credentials = try await provider.signInNow(challenge: probe.challenge)
+            let who = credentials.account.map { "Signed in as \($0)" } ?? "Signed in"
+            print("\(who) to \(credentials.resource) (\(StatusCommand.describeGrant(credentials))).")
+            print("Scope: \(credentials.scope ?? "(none)"). Token: \(StatusCommand.describeToken(credentials)).")
+            print("Credentials: \(context.store.directory.path)\(StatusCommand.describeSecrets(credentials)).")
+        }
+    }
+}
+
+/// `mcp-bridge status`: who is signed in where, secrets never shown.
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "List known servers, their client ids and token expiry (secrets are never shown)."
+        abstract: "List known servers: who is signed in, the client, scopes and token expiry (never a secret)."
     )
 
     func run() async throws {
@@ -63,17 +89,36 @@ struct StatusCommand: AsyncParsableCommand {
         let all = store.all()
         print("Credentials: \(store.directory.path)")
         guard !all.isEmpty else {
-            print("No servers yet. They appear here after the first connection or `mcp-bridge register <url>`.")
+            print("No servers yet. They appear here after the first connection or `mcp-bridge login <url>`.")
             return
         }
         for credentials in all {
             print("")
             print("server:        \(credentials.resource)")
             print("issuer:        \(credentials.issuer)")
-            print("client id:     \(credentials.clientID)\(credentials.clientName.map { " (\($0))" } ?? "")")
-            print("client secret: \(credentials.clientSecret == nil ? "none" : "stored (hidden)")")
+            print("signed in:     \(Self.describeGrant(credentials))")
+            print("client id:     \(credentials.clientID) (\(Self.describeClient(credentials)))")
             print("scope:         \(credentials.scope ?? "(none)")")
-            print("token:         \(Self.describeToken(credentials))")
+            print("access token:  \(Self.describeToken(credentials))")
+            print("refresh token: \(Self.describeRefresh(credentials))")
+            print("secrets:       \(Self.describeSecretLocation(credentials))")
+        }
+    }
+
+    static func describeGrant(_ credentials: StoredCredentials) -> String {
+        switch credentials.grant {
+        case .clientCredentials: "as this machine's client (client_credentials)"
+        case .authorizationCode: "as \(credentials.account ?? "a person") (browser)"
+        case .deviceCode: "as \(credentials.account ?? "a person") (device code)"
+        }
+    }
+
+    static func describeClient(_ credentials: StoredCredentials) -> String {
+        let name = credentials.clientName.map { ", \($0)" } ?? ""
+        return switch credentials.clientSource {
+        case .preRegistered: "pre-registered\(name)"
+        case .metadataDocument: "Client ID Metadata Document"
+        case .registered: "registered by the bridge\(name)"
         }
     }
 
@@ -84,51 +129,36 @@ struct StatusCommand: AsyncParsableCommand {
         if seconds <= 0 { return "expired \(-seconds / 60) min ago (renewed on next use)" }
         return "valid for \(seconds / 60) min \(seconds % 60) s"
     }
+
+    static func describeRefresh(_ credentials: StoredCredentials) -> String {
+        if credentials.grant == .clientCredentials { return "not used (a new token is requested)" }
+        if credentials.refreshToken != nil || credentials.secretsInSystemStore { return "stored (hidden)" }
+        return "none (sign in again when the access token expires)"
+    }
+
+    static func describeSecretLocation(_ credentials: StoredCredentials) -> String {
+        credentials.secretsInSystemStore ? "in the system's secret store" : "in the credential file (mode 0600)"
+    }
+
+    static func describeSecrets(_ credentials: StoredCredentials) -> String {
+        credentials.secretsInSystemStore ? "; secrets in the system's secret store" : ""
+    }
 }
 
-/// `mcp-bridge logout <url>`: deletes the registration on the server (RFC 7592) and the local credentials.
+/// `mcp-bridge logout <url>`: revokes the tokens, deletes the registration on the server, removes local files.
 struct LogoutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logout",
-        abstract: "Delete the registration on the server (when it allows it) and the stored credentials."
+        abstract:
+            "Revoke the tokens and delete the registration (where the server allows it), then the local credentials."
     )
 
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        try await self.connection.withContext { context in try await Self.logout(context) }
-    }
-
-    static func logout(_ context: BridgeContext) async throws {
-        let settings = context.settings
-        let found = context.store.credentials(forResource: settings.serverURL.absoluteString)
-        guard !found.isEmpty else {
-            print("No credentials stored for \(settings.serverURL.absoluteString).")
-            return
+        try await CommandSupport.withOAuth(self.connection) { _, provider in
+            for line in try await provider.signOut() { print(line) }
         }
-        for credentials in found {
-            if let uri = credentials.registrationClientURI, let token = credentials.registrationAccessToken {
-                do {
-                    let status = try await context.oauth.deleteRegistration(uri: uri, accessToken: token)
-                    switch status {
-                    case 204, 200: print("Deleted client \(credentials.clientID) on the server.")
-                    case 401, 404: print("The server no longer knows client \(credentials.clientID) (HTTP \(status)).")
-                    default:
-                        print(
-                            "The server refused to delete client \(credentials.clientID) (HTTP \(status)); removing it locally."
-                        )
-                    }
-                } catch {
-                    print(
-                        "Could not reach the server to delete client \(credentials.clientID) (\(error)); removing it locally."
-                    )
-                }
-            } else {
-                print("The server gave no way to delete client \(credentials.clientID); removing it locally.")
-            }
-            try context.store.remove(issuer: credentials.issuer, resource: credentials.resource)
-        }
-        print("Removed the stored credentials for \(settings.serverURL.absoluteString).")
     }
 }
 

@@ -18,6 +18,15 @@ struct ConfigCommand: ParsableCommand {
     @Option(help: "The server's name in the client. (default: from the host name)")
     var name: String?
 
+    @Argument(
+        parsing: .postTerminator,
+        help: ArgumentHelp(
+            "Options for the bridge, after --: for example -- --client-id ID --client-secret-file FILE --callback-port 33418.",
+            valueName: "bridge-option"
+        )
+    )
+    var bridgeOptions: [String] = []
+
     func run() throws {
         let app = self.app
         let serverURL = try HostCommandSupport.url(self.url)
@@ -27,7 +36,8 @@ struct ConfigCommand: ParsableCommand {
                 for: app,
                 name: name,
                 bridgePath: HostCommandSupport.executablePath(),
-                serverURL: serverURL
+                serverURL: serverURL,
+                extraArguments: self.bridgeOptions
             )
         )
         if let file = app.configFile(environment: ProcessInfo.processInfo.environment) {
@@ -57,6 +67,15 @@ struct InstallCommand: ParsableCommand {
     @Option(help: "The config file to change (default: the app's usual location for this user).")
     var configFile: String?
 
+    @Argument(
+        parsing: .postTerminator,
+        help: ArgumentHelp(
+            "Options for the bridge, after --: for example -- --client-id ID --client-secret-file FILE --callback-port 33418.",
+            valueName: "bridge-option"
+        )
+    )
+    var bridgeOptions: [String] = []
+
     func run() throws {
         let app = self.app
         guard app != .claudeCode else {
@@ -72,7 +91,11 @@ struct InstallCommand: ParsableCommand {
         else {
             throw ValidationError("no config file location is known for \(app.rawValue); pass --config-file")
         }
-        let entry = HostConfig.entry(bridgePath: HostCommandSupport.executablePath(), serverURL: serverURL)
+        let entry = HostConfig.entry(
+            bridgePath: HostCommandSupport.executablePath(),
+            serverURL: serverURL,
+            extraArguments: self.bridgeOptions
+        )
         switch try HostConfig.install(into: file, name: name, entry: entry) {
         case .created: print("Created \(file.path) with server \"\(name)\".")
         case .updated(let backup): print("Added server \"\(name)\" to \(file.path) (previous version: \(backup.path)).")

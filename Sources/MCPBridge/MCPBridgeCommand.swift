@@ -22,7 +22,8 @@ struct MCPBridgeCommand: AsyncParsableCommand {
             """,
         version: RemoteMCP.version,
         subcommands: [
-            RelayCommand.self, RegisterCommand.self, TokenCommand.self, StatusCommand.self, LogoutCommand.self,
+            RelayCommand.self, LoginCommand.self, RegisterCommand.self, TokenCommand.self, StatusCommand.self,
+            LogoutCommand.self,
             ConfigCommand.self, InstallCommand.self, DoctorCommand.self,
         ],
         defaultSubcommand: RelayCommand.self

@@ -18,6 +18,8 @@ public enum BridgeError: Error, Sendable, CustomStringConvertible {
     case httpStatus(Int, String)
     /// The bridge is shutting down (stdin closed) and stopped waiting.
     case shuttingDown
+    /// A person has not finished signing in yet; the text says where (a URL, or a URL and a code).
+    case signInRequired(String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,7 @@ public enum BridgeError: Error, Sendable, CustomStringConvertible {
         case .httpStatus(let status, let detail):
             "the server answered HTTP \(status)\(detail.isEmpty ? "" : ": \(detail)")"
         case .shuttingDown: "the bridge is shutting down (the client closed stdin)"
+        case .signInRequired(let whereTo): "not signed in yet: \(whereTo), then try again"
         }
     }
 
@@ -47,6 +50,7 @@ public enum BridgeError: Error, Sendable, CustomStringConvertible {
             case .protocolViolation: (JSONRPCErrorCode(rawValue: -32603), "bad-server-response")
             case .httpStatus: (JSONRPCErrorCode(rawValue: -32000), "http-error")
             case .shuttingDown: (JSONRPCErrorCode(rawValue: -32000), "shutting-down")
+            case .signInRequired: (JSONRPCErrorCode(rawValue: -32003), "sign-in-required")
             }
         return JSONRPCError(code: code, message: "mcp-bridge: \(self.description)", data: ["kind": .string(kind)])
     }

@@ -51,7 +51,9 @@ struct BridgeCommandTests {
 
         let logout = try await self.run(harness, ["logout", url])
         #expect(logout.status == 0)
-        #expect(logout.output.first == "Deleted client \(clientID) on the server.")
+        // The token is revoked first (RFC 7009), then the registration deleted (RFC 7592).
+        #expect(logout.output.first?.hasPrefix("Revoked the access token at ") == true, "\(logout.output)")
+        #expect(logout.output.contains("Deleted client \(clientID) on the server."), "\(logout.output)")
         #expect(harness.credentialFiles().isEmpty)
         #expect(server.auditCount("client.deleted") == 1)
     }

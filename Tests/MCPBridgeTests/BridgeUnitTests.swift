@@ -236,18 +236,18 @@ struct CredentialStoreTests {
     }
 
     @Test("files are 0600 in a 0700 directory, replaced atomically, keyed by issuer and resource")
-    func files() throws {
+    func files() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "store-\(UUID().uuidString)/nested"
         )
         defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
         let store = CredentialStore(directory: directory)
         var saved = self.credentials()
-        try store.save(saved)
+        try await store.save(saved)
         saved.accessToken = "t"
         saved.tokenExpiresAt = Date(timeIntervalSince1970: 2_000_000_000)
-        try store.save(saved)
-        try store.save(self.credentials("https://other/mcp"))
+        try await store.save(saved)
+        try await store.save(self.credentials("https://other/mcp"))
         #expect(try store.load(issuer: "https://h", resource: "https://h/mcp") == saved)
         #expect(store.all().count == 2)
         #expect(store.credentials(forResource: "https://other/mcp").count == 1)
@@ -261,7 +261,7 @@ struct CredentialStoreTests {
             #expect(mode == 0o600)
         }
         #expect(try FileManager.default.attributesOfItem(atPath: directory.path)[.posixPermissions] as? Int == 0o700)
-        try store.remove(issuer: "https://h", resource: "https://h/mcp")
+        try await store.remove(issuer: "https://h", resource: "https://h/mcp")
         #expect(try store.load(issuer: "https://h", resource: "https://h/mcp") == nil)
     }
 

@@ -38,27 +38,27 @@ struct CredentialDirectoryTests {
     }
 
     @Test("a new directory is 0700 from the start")
-    func created() throws {
+    func created() async throws {
         defer { try? FileManager.default.removeItem(at: self.root) }
         let store = CredentialStore(directory: self.root.appendingPathComponent("a/b"))
-        try store.save(self.credentials())
+        try await store.save(self.credentials())
         #expect(try self.mode(store.directory) == 0o700)
     }
 
     @Test("a directory others can only read is narrowed to 0700, and the check of chmod passes")
-    func narrowed() throws {
+    func narrowed() async throws {
         defer { try? FileManager.default.removeItem(at: self.root) }
         let store = CredentialStore(directory: try self.directory(mode: 0o755))
-        try store.save(self.credentials())
+        try await store.save(self.credentials())
         #expect(try self.mode(store.directory) == 0o700)
     }
 
     @Test("a directory others can write is refused, with its path and the fix", arguments: [0o777, 0o770, 0o702])
-    func writableRefused(mode: Int) throws {
+    func writableRefused(mode: Int) async throws {
         defer { try? FileManager.default.removeItem(at: self.root) }
         let directory = try self.directory(mode: mode_t(mode))
         let store = CredentialStore(directory: directory)
-        let error = #expect(throws: BridgeError.self) { try store.save(self.credentials()) }
+        let error = await #expect(throws: BridgeError.self) { try await store.save(self.credentials()) }
         #expect(error?.description.contains(directory.path) == true)
         #expect(error?.description.contains("chmod 700 \(directory.path)") == true)
         #expect(throws: BridgeError.self) { try store.checkExistingDirectory() }
@@ -68,12 +68,12 @@ struct CredentialDirectoryTests {
     }
 
     @Test("a directory of another user is refused", .enabled(if: geteuid() == 0, "only root can make one"))
-    func otherOwnerRefused() throws {
+    func otherOwnerRefused() async throws {
         defer { try? FileManager.default.removeItem(at: self.root) }
         let directory = try self.directory(mode: 0o700)
         try #require(chown(directory.path, 65534, 65534) == 0)
         let store = CredentialStore(directory: directory)
-        let error = #expect(throws: BridgeError.self) { try store.save(self.credentials()) }
+        let error = await #expect(throws: BridgeError.self) { try await store.save(self.credentials()) }
         #expect(error?.description.contains(directory.path) == true)
         #expect(error?.description.contains("MCP_BRIDGE_HOME") == true)
     }

@@ -1,6 +1,8 @@
 import Crypto
 public import Foundation
+public import Logging
 import MCPWire
+import NIOConcurrencyHelpers
 import NIOPosix
 
 /// The per-user directory of bridge credentials, shared safely by every copy of the bridge.
@@ -9,12 +11,35 @@ import NIOPosix
 /// `fsync`, `rename`), so a reader never sees half a file and a crash never leaves one. A `flock(2)` lock file per
 /// pair serialises registration and token fetches across processes: Claude Desktop starts several bridges at once,
 /// and they must register once, not five times.
+///
+/// With a ``SecretStore`` (the Keychain, the Secret Service, Credential Manager: see ``SecretStores``), the
+/// client secret, refresh token and registration access token live there instead, as one item named after the
+/// file; the file keeps the rest, access token included, and says so (``StoredCredentials/secretsInSystemStore``).
+/// ``load(issuer:resource:)`` reads only the file, so starting with a cached token never waits on the store;
+/// ``loadWithSecrets(issuer:resource:)`` adds the secrets.
 public struct CredentialStore: Sendable {
     /// The directory holding the files.
     public let directory: URL
+    /// Where the secrets go instead of the file; `nil` keeps them in the file.
+    public let secrets: (any SecretStore)?
+    /// Whether a failing ``secrets`` store is an error (`--credential-store keychain`) rather than a reason to
+    /// keep the secrets in the file (`auto`).
+    public let secretsRequired: Bool
+    let logger: Logger?
+    /// Set when the store failed with `auto`: from then on this process keeps secrets in the file, and the
+    /// notice saying so is logged once. Shared by the copies of this value.
+    private let secretStoreFailed = NIOLockedValueBox(false)
 
-    public init(directory: URL) {
+    public init(
+        directory: URL,
+        secrets: (any SecretStore)? = nil,
+        secretsRequired: Bool = false,
+        logger: Logger? = nil
+    ) {
         self.directory = directory
+        self.secrets = secrets
+        self.secretsRequired = secretsRequired
+        self.logger = logger
     }
 
     /// `$MCP_BRIDGE_HOME`, else `~/Library/Application Support/mcp-bridge` on macOS, else
@@ -33,7 +58,8 @@ public struct CredentialStore: Sendable {
         #endif
     }
 
-    /// The credentials for `issuer` and `resource`, if saved.
+    /// The credentials for `issuer` and `resource`, if saved, as the file has them: without the secrets when
+    /// they are in the secret store.
     public func load(issuer: String, resource: String) throws(BridgeError) -> StoredCredentials? {
         let url = self.fileURL(issuer: issuer, resource: resource)
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
@@ -60,12 +86,78 @@ public struct CredentialStore: Sendable {
         self.all().filter { $0.resource == resource }.sorted { $0.registeredAt > $1.registeredAt }
     }
 
-    /// Saves `credentials` atomically with mode 0600.
-    public func save(_ credentials: StoredCredentials) throws(BridgeError) {
+    /// The credentials for `issuer` and `resource` with their secrets, from the secret store where they are kept
+    /// there (see ``withSecrets(_:)``).
+    public func loadWithSecrets(issuer: String, resource: String) async throws(BridgeError) -> StoredCredentials? {
+        guard let credentials = try self.load(issuer: issuer, resource: resource) else { return nil }
+        return try await self.withSecrets(credentials)
+    }
+
+    /// `credentials` (as ``load(issuer:resource:)`` or ``all()`` gave them) with their secrets filled in from the
+    /// secret store, if they are kept there.
+    ///
+    /// With `auto`, a store that fails (no keyring running, a locked keyring whose prompt was dismissed) leaves
+    /// the secrets `nil`: the caller signs in or registers again, and that saves them in the file.
+    ///
+    /// - Throws: ``BridgeError`` when the store is required and fails (or holds a damaged item).
+    public func withSecrets(_ credentials: StoredCredentials) async throws(BridgeError) -> StoredCredentials {
+        guard credentials.secretsInSystemStore else { return credentials }
+        guard let store = self.secrets else {
+            self.logger?.notice(
+                "The secrets of these credentials are in the system secret store, unused with --credential-store file",
+                metadata: ["credentials.file": "\(self.account(for: credentials)).json"]
+            )
+            return credentials
+        }
+        // Failed before, with auto: said so once already.
+        guard !self.storeFailed else { return credentials }
+        var filled = credentials
+        do {
+            guard let item = try await store.read(account: self.account(for: credentials)) else {
+                self.logger?.notice(
+                    "The system secret store has no secrets for these credentials",
+                    metadata: ["credentials.file": "\(self.account(for: credentials)).json", "store": "\(store.name)"]
+                )
+                return credentials
+            }
+            try CredentialSecrets(decoding: item).fill(&filled)
+        } catch {
+            try self.fallBack(from: store, error)
+        }
+        return filled
+    }
+
+    /// Saves `credentials`: the secrets to the secret store first (one item; deleted when there are none), then
+    /// the file without them, atomically with mode 0600. Without a store, or when `auto` finds it failing, the
+    /// file keeps everything.
+    ///
+    /// - Throws: ``BridgeError`` when the file cannot be written, or the store is required and fails.
+    public func save(_ credentials: StoredCredentials) async throws(BridgeError) {
         try self.prepareDirectory()
+        var file = credentials
+        file.secretsInSystemStore = false
+        if let store = self.secrets, !self.storeFailed {
+            let secrets = CredentialSecrets(of: credentials)
+            let account = self.account(for: credentials)
+            do {
+                if secrets.isEmpty {
+                    try await store.delete(account: account)
+                } else {
+                    try await store.write(
+                        try secrets.encoded(),
+                        account: account,
+                        label: "mcp-bridge credentials for \(credentials.resource)"
+                    )
+                    CredentialSecrets.strip(&file)
+                    file.secretsInSystemStore = true
+                }
+            } catch {
+                try self.fallBack(from: store, error)
+            }
+        }
         let data: Data
         do {
-            data = try Self.encoder.encode(credentials)
+            data = try Self.encoder.encode(file)
         } catch {
             throw .configuration("could not encode credentials: \(error)")
         }
@@ -98,9 +190,16 @@ public struct CredentialStore: Sendable {
         }
     }
 
-    /// Removes the credentials for `issuer` and `resource`.
-    public func remove(issuer: String, resource: String) throws(BridgeError) {
+    /// Removes the credentials for `issuer` and `resource`: the secret store's item, then the file.
+    public func remove(issuer: String, resource: String) async throws(BridgeError) {
         let url = self.fileURL(issuer: issuer, resource: resource)
+        if let store = self.secrets, !self.storeFailed {
+            do {
+                try await store.delete(account: url.deletingPathExtension().lastPathComponent)
+            } catch {
+                try self.fallBack(from: store, error)
+            }
+        }
         if unlink(url.path) != 0 && errno != ENOENT {
             throw .configuration("cannot remove \(url.path): \(String(cString: strerror(errno)))")
         }
@@ -132,6 +231,37 @@ public struct CredentialStore: Sendable {
         }
         defer { flock(fd, LOCK_UN) }
         return try await body()
+    }
+
+    /// The secret store's account for a credential set: its file's name without `.json` (a digest, no URL).
+    func account(for credentials: StoredCredentials) -> String {
+        self.fileURL(issuer: credentials.issuer, resource: credentials.resource).deletingPathExtension()
+            .lastPathComponent
+    }
+
+    private var storeFailed: Bool {
+        self.secretStoreFailed.withLockedValue { $0 }
+    }
+
+    /// After `store` failed with `error`: throws when the store is required, else keeps secrets in the file from
+    /// now on and says so once.
+    private func fallBack(from store: any SecretStore, _ error: BridgeError) throws(BridgeError) {
+        if self.secretsRequired {
+            throw .configuration(
+                "\(error) (--credential-store keychain keeps secrets only there; unlock or start the keyring, or "
+                    + "use --credential-store file)"
+            )
+        }
+        let first = self.secretStoreFailed.withLockedValue { failed in
+            defer { failed = true }
+            return !failed
+        }
+        if first {
+            self.logger?.notice(
+                "The system secret store is not usable; keeping secrets in the credential file instead",
+                metadata: ["store": "\(store.name)", "error": "\(error)"]
+            )
+        }
     }
 
     /// The file for a pair: a digest of issuer and resource, so any URL makes a safe file name.

@@ -5,8 +5,12 @@ import NIOCore
 import NIOHTTP1
 
 /// The OAuth requests a bridge makes: discovery (RFC 9728, RFC 8414), registration (RFC 7591), tokens
-/// (RFC 6749 `client_credentials` with an RFC 8707 `resource`), and deletion (RFC 7592).
+/// (RFC 6749 `client_credentials` with an RFC 8707 `resource`), and deletion (RFC 7592); the sign-in of a person
+/// (authorization code, refresh, device code, revocation) is in the extensions beside this file.
 public struct OAuthClient: Sendable {
+    /// The most read of any answer from an authorization server.
+    static let maximumResponseBytes = 1 << 20
+
     let http: BridgeHTTP
     /// The `User-Agent` sent on every request.
     let userAgent: String
@@ -118,10 +122,6 @@ public struct OAuthClient: Sendable {
         initialAccessToken: InitialAccessToken? = nil,
         boundTokens: Bool = false
     ) async throws -> ClientInformation {
-        guard let url = URL(string: endpoint) else {
-            throw BridgeError.authorization("bad registration endpoint \(endpoint)")
-        }
-        try self.http.settings.check(url)
         // Basic unless the server only takes credentials in the body.
         let method =
             (authMethods.map { !$0.contains("client_secret_basic") && $0.contains("client_secret_post") } ?? false)
@@ -132,8 +132,23 @@ public struct OAuthClient: Sendable {
         metadata.tokenEndpointAuthMethod = method
         // With a client certificate, tokens bound to it (RFC 8705 §3) are useless to anyone who copies them.
         if boundTokens { metadata.tlsClientCertificateBoundAccessTokens = true }
-        metadata.applicationType = "native"
         metadata.scope = scope
+        return try await self.register(metadata, at: endpoint, initialAccessToken: initialAccessToken)
+    }
+
+    /// Registers `metadata` by DCR (RFC 7591 §3.1) as a native application (MCP 2026-07-28 requires
+    /// `application_type`), naming this software.
+    func register(
+        _ metadata: ClientMetadata,
+        at endpoint: String,
+        initialAccessToken: InitialAccessToken?
+    ) async throws -> ClientInformation {
+        guard let url = URL(string: endpoint) else {
+            throw BridgeError.authorization("bad registration endpoint \(endpoint)")
+        }
+        try self.http.settings.check(url)
+        var metadata = metadata
+        metadata.applicationType = "native"
         metadata.softwareID = "mcp-bridge"
         metadata.softwareVersion = RemoteMCP.version
         let body = try JSONEncoder().encode(metadata)
@@ -147,9 +162,15 @@ public struct OAuthClient: Sendable {
         }
         request.body = .bytes(ByteBuffer(bytes: body))
         let response = try await self.http.execute(request)
-        let bytes = try await self.http.collect(response, limit: 1 << 20)
+        let bytes = try await self.http.collect(response, limit: Self.maximumResponseBytes)
         guard response.status == .created || response.status == .ok else {
             let refusal = "HTTP \(response.status.code)\(Self.oauthError(bytes))"
+            if let redirectURIs = metadata.redirectURIs, Self.oauthErrorCode(bytes) == "invalid_redirect_uri" {
+                // OpenID Connect DCR servers that only take redirect URIs they know (MCP: clients must handle it).
+                throw BridgeError.authorization(
+                    "registration at \(endpoint) refused the redirect URI \(redirectURIs.joined(separator: ", ")) (\(refusal)); if the server takes only clients registered beforehand, pass --client-id, or choose the port with --callback-port"
+                )
+            }
             guard response.status == .unauthorized else {
                 throw BridgeError.authorization("registration at \(endpoint) refused: \(refusal)")
             }
@@ -173,47 +194,41 @@ public struct OAuthClient: Sendable {
         case token(TokenResponse)
         /// The client is unknown or its secret is wrong (`invalid_client`): the registration is stale.
         case invalidClient
+        /// The grant is no good (`invalid_grant`, with the server's description): a refresh token expired,
+        /// revoked or already used, or a code or device code that is not (or no longer) valid. A new sign-in is
+        /// needed.
+        case invalidGrant(String)
     }
 
     /// Requests a `client_credentials` token for `resource`.
     public func token(for credentials: StoredCredentials) async throws -> TokenOutcome {
-        guard let url = URL(string: credentials.tokenEndpoint) else {
-            throw BridgeError.authorization("bad token endpoint \(credentials.tokenEndpoint)")
-        }
-        try self.http.settings.check(url)
-        var form = [("grant_type", "client_credentials"), ("resource", credentials.resource)]
-        if let scope = credentials.scope, !scope.isEmpty { form.append(("scope", scope)) }
-        var request = HTTPClientRequest(url: url.absoluteString)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "Accept", value: "application/json")
-        request.headers.add(name: "User-Agent", value: self.userAgent)
-        if credentials.tokenEndpointAuthMethod == "client_secret_post" {
-            form.append(("client_id", credentials.clientID))
-            if let secret = credentials.clientSecret { form.append(("client_secret", secret)) }
-        } else {
-            // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined and base64-encoded.
-            let pair = Self.formEncode(credentials.clientID) + ":" + Self.formEncode(credentials.clientSecret ?? "")
-            request.headers.add(name: "Authorization", value: "Basic " + Base64.encode(Array(pair.utf8)))
-        }
-        request.body = .bytes(ByteBuffer(string: form.map { "\($0)=\(Self.formEncode($1))" }.joined(separator: "&")))
-        let response = try await self.http.execute(request)
-        let bytes = try await self.http.collect(response, limit: 1 << 20)
-        if response.status == .ok, let token = try? JSONDecoder().decode(TokenResponse.self, from: Data(bytes)) {
-            guard token.tokenType.lowercased() == "bearer" else {
-                throw BridgeError.authorization(
-                    "the token endpoint issued a \(token.tokenType) token; only Bearer is supported"
-                )
-            }
-            return .token(token)
-        }
-        let error = try? JSONDecoder().decode(OAuthErrorResponse.self, from: Data(bytes))
-        if error?.error == "invalid_client" || (response.status == .unauthorized && error == nil) {
-            return .invalidClient
-        }
-        throw BridgeError.authorization(
-            "the token endpoint refused: HTTP \(response.status.code)\(Self.oauthError(bytes))"
+        let client: ClientAuthentication =
+            credentials.tokenEndpointAuthMethod == "client_secret_post"
+            ? .post(credentials.clientID, credentials.clientSecret ?? "")
+            : .basic(credentials.clientID, credentials.clientSecret ?? "")
+        let outcome = try await self.clientCredentialsToken(
+            tokenEndpoint: credentials.tokenEndpoint,
+            resource: credentials.resource,
+            scope: credentials.scope,
+            client: client
         )
+        // A client_credentials client has no grant to renew: its callers know only a token or a stale client.
+        if case .invalidGrant(let description) = outcome {
+            throw BridgeError.authorization("the token endpoint refused: invalid_grant (\(description))")
+        }
+        return outcome
+    }
+
+    /// Requests a `client_credentials` token (RFC 6749 §4.4) for `resource` (RFC 8707).
+    public func clientCredentialsToken(
+        tokenEndpoint: String,
+        resource: String,
+        scope: String?,
+        client: ClientAuthentication
+    ) async throws -> TokenOutcome {
+        var form = [("grant_type", "client_credentials"), ("resource", resource)]
+        if let scope, !scope.isEmpty { form.append(("scope", scope)) }
+        return try await self.requestToken(at: tokenEndpoint, form: form, client: client)
     }
 
     /// Deletes a registration (RFC 7592 §2.3). Returns the HTTP status.
@@ -234,7 +249,7 @@ public struct OAuthClient: Sendable {
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: self.userAgent)
         let response = try await self.http.execute(request)
-        let bytes = try await self.http.collect(response, limit: 1 << 20)
+        let bytes = try await self.http.collect(response, limit: Self.maximumResponseBytes)
         return (Int(response.status.code), bytes)
     }
 
@@ -264,13 +279,14 @@ public struct OAuthClient: Sendable {
         return left == right
     }
 
+    /// `text` encoded for an `application/x-www-form-urlencoded` body.
     static func formEncode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._*")
-        return (text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text).replacingOccurrences(
-            of: "%20",
-            with: "+"
-        )
+        PercentEncoding.encode(text, form: true)
+    }
+
+    /// The `error` code of an OAuth error body, if it is one.
+    static func oauthErrorCode(_ body: [UInt8]) -> String? {
+        (try? JSONDecoder().decode(OAuthErrorResponse.self, from: Data(body)))?.error
     }
 
     static func oauthError(_ body: [UInt8]) -> String {

@@ -25,6 +25,26 @@ public struct StoredCredentials: Codable, Sendable, Hashable {
     /// When the access token was issued (with the expiry, gives its lifetime).
     public var tokenIssuedAt: Date?
     public var registeredAt: Date
+    /// How tokens are obtained: the `client_credentials` grant, or a person's sign-in (browser or device code).
+    public var grant: GrantKind
+    /// Where the client id came from: this bridge's registration, a Client ID Metadata Document, or the user.
+    public var clientSource: ClientSource
+    /// The refresh token of a person's sign-in (rotated on every use by most servers).
+    public var refreshToken: String?
+    /// The loopback redirect URI registered for (or used with) this client.
+    public var redirectURI: String?
+    /// The authorization server's endpoints a sign-in and `logout` need, as its metadata named them.
+    public var authorizationEndpoint: String?
+    public var deviceAuthorizationEndpoint: String?
+    public var revocationEndpoint: String?
+    /// Whether the server puts `iss` in authorization responses (RFC 9207), as its metadata says.
+    public var issParameterSupported: Bool
+    /// Who signed in, for `status` only (the ID token's or the access token's claims, never verified or trusted).
+    public var account: String?
+    /// Whether the secrets (client secret, refresh token, registration access token) live in the operating
+    /// system's secret store instead of this file. While they do, a credential set loaded from the file alone
+    /// has them `nil` (``CredentialStore/loadWithSecrets(issuer:resource:)`` fills them in).
+    public var secretsInSystemStore: Bool
 
     public init(
         issuer: String,
@@ -41,7 +61,17 @@ public struct StoredCredentials: Codable, Sendable, Hashable {
         accessToken: String? = nil,
         tokenExpiresAt: Date? = nil,
         tokenIssuedAt: Date? = nil,
-        registeredAt: Date = Date()
+        registeredAt: Date = Date(),
+        grant: GrantKind = .clientCredentials,
+        clientSource: ClientSource = .registered,
+        refreshToken: String? = nil,
+        redirectURI: String? = nil,
+        authorizationEndpoint: String? = nil,
+        deviceAuthorizationEndpoint: String? = nil,
+        revocationEndpoint: String? = nil,
+        issParameterSupported: Bool = false,
+        account: String? = nil,
+        secretsInSystemStore: Bool = false
     ) {
         self.issuer = issuer
         self.resource = resource
@@ -58,6 +88,50 @@ public struct StoredCredentials: Codable, Sendable, Hashable {
         self.tokenExpiresAt = tokenExpiresAt
         self.tokenIssuedAt = tokenIssuedAt
         self.registeredAt = registeredAt
+        self.grant = grant
+        self.clientSource = clientSource
+        self.refreshToken = refreshToken
+        self.redirectURI = redirectURI
+        self.authorizationEndpoint = authorizationEndpoint
+        self.deviceAuthorizationEndpoint = deviceAuthorizationEndpoint
+        self.revocationEndpoint = revocationEndpoint
+        self.issParameterSupported = issParameterSupported
+        self.account = account
+        self.secretsInSystemStore = secretsInSystemStore
+    }
+
+    /// Reads files written before sign-in existed too: what they lack is a registered `client_credentials` client.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.issuer = try container.decode(String.self, forKey: .issuer)
+        self.resource = try container.decode(String.self, forKey: .resource)
+        self.tokenEndpoint = try container.decode(String.self, forKey: .tokenEndpoint)
+        self.registrationEndpoint = try container.decodeIfPresent(String.self, forKey: .registrationEndpoint)
+        self.tokenEndpointAuthMethod = try container.decode(String.self, forKey: .tokenEndpointAuthMethod)
+        self.clientID = try container.decode(String.self, forKey: .clientID)
+        self.clientSecret = try container.decodeIfPresent(String.self, forKey: .clientSecret)
+        self.registrationAccessToken = try container.decodeIfPresent(String.self, forKey: .registrationAccessToken)
+        self.registrationClientURI = try container.decodeIfPresent(String.self, forKey: .registrationClientURI)
+        self.clientName = try container.decodeIfPresent(String.self, forKey: .clientName)
+        self.scope = try container.decodeIfPresent(String.self, forKey: .scope)
+        self.accessToken = try container.decodeIfPresent(String.self, forKey: .accessToken)
+        self.tokenExpiresAt = try container.decodeIfPresent(Date.self, forKey: .tokenExpiresAt)
+        self.tokenIssuedAt = try container.decodeIfPresent(Date.self, forKey: .tokenIssuedAt)
+        self.registeredAt = try container.decode(Date.self, forKey: .registeredAt)
+        self.grant = try container.decodeIfPresent(GrantKind.self, forKey: .grant) ?? .clientCredentials
+        self.clientSource = try container.decodeIfPresent(ClientSource.self, forKey: .clientSource) ?? .registered
+        self.refreshToken = try container.decodeIfPresent(String.self, forKey: .refreshToken)
+        self.redirectURI = try container.decodeIfPresent(String.self, forKey: .redirectURI)
+        self.authorizationEndpoint = try container.decodeIfPresent(String.self, forKey: .authorizationEndpoint)
+        self.deviceAuthorizationEndpoint = try container.decodeIfPresent(
+            String.self,
+            forKey: .deviceAuthorizationEndpoint
+        )
+        self.revocationEndpoint = try container.decodeIfPresent(String.self, forKey: .revocationEndpoint)
+        self.issParameterSupported =
+            try container.decodeIfPresent(Bool.self, forKey: .issParameterSupported) ?? false
+        self.account = try container.decodeIfPresent(String.self, forKey: .account)
+        self.secretsInSystemStore = try container.decodeIfPresent(Bool.self, forKey: .secretsInSystemStore) ?? false
     }
 
     /// Whether the stored token is usable at `now` with `margin` to spare. The margin is at most half the
@@ -84,5 +158,35 @@ public struct StoredCredentials: Codable, Sendable, Hashable {
         case tokenExpiresAt = "token_expires_at"
         case tokenIssuedAt = "token_issued_at"
         case registeredAt = "registered_at"
+        case grant
+        case clientSource = "client_source"
+        case refreshToken = "refresh_token"
+        case redirectURI = "redirect_uri"
+        case authorizationEndpoint = "authorization_endpoint"
+        case deviceAuthorizationEndpoint = "device_authorization_endpoint"
+        case revocationEndpoint = "revocation_endpoint"
+        case issParameterSupported = "authorization_response_iss_parameter_supported"
+        case account
+        case secretsInSystemStore = "secrets_in_system_store"
     }
+}
+
+/// How a bridge obtains its tokens.
+public enum GrantKind: String, Codable, Sendable, CaseIterable {
+    /// RFC 6749 §4.4: the bridge is the client and no person signs in.
+    case clientCredentials = "client_credentials"
+    /// RFC 6749 §4.1 with PKCE: a person signs in in a browser, redirected to the bridge's loopback listener.
+    case authorizationCode = "authorization_code"
+    /// RFC 8628: a person signs in on any device with a code the bridge shows.
+    case deviceCode = "device_code"
+}
+
+/// Where a client id came from (the MCP specification's order of preference, first to last).
+public enum ClientSource: String, Codable, Sendable, CaseIterable {
+    /// Given by the user (`--client-id`): registered with the authorization server beforehand.
+    case preRegistered = "pre_registered"
+    /// A Client ID Metadata Document URL (`--client-metadata-url`) the server fetches.
+    case metadataDocument = "metadata_document"
+    /// Dynamic Client Registration by this bridge (RFC 7591).
+    case registered
 }

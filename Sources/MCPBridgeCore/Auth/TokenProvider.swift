@@ -1,15 +1,19 @@
 public import Foundation
 public import Logging
 import MCPWire
+import NIOConcurrencyHelpers
 
 /// Supplies the bearer token for one MCP server and recovers when the server refuses it.
 ///
 /// Tokens come from the ``CredentialStore`` when another bridge (or an earlier run) already has one, so a
-/// restarted bridge sends its first request authenticated. Tokens are renewed ahead of expiry; a 401 triggers
-/// discovery, registration when needed, and a new token, all under the store's cross-process lock so that
-/// bridges started together register once. One recovery runs at a time; concurrent callers share its result.
+/// restarted bridge sends its first request authenticated. Tokens are renewed ahead of expiry (a refresh token
+/// where there is one); a 401 triggers discovery, a client (pre-registered, a Client ID Metadata Document, or
+/// registration), and a new token: `client_credentials`, or a person's sign-in in the browser or with a device
+/// code. All of it runs under the store's cross-process lock, so bridges started together register once, sign in
+/// once and refresh once. One recovery runs at a time in a process; concurrent callers share its outcome.
 ///
-/// It hands out the token itself; the request builder puts it in the `Authorization` header.
+/// A request waits for a person's sign-in at most ``SignInSettings/signInWait``, then fails with an error that
+/// says where to sign in; the sign-in goes on, and the next request gets its token.
 public actor TokenProvider {
     let resource: URL
     let oauth: OAuthClient
@@ -18,9 +22,12 @@ public actor TokenProvider {
     let requestedScope: String?
     let registrationToken: InitialAccessToken?
     let refreshMargin: TimeInterval
+    let signIn: SignInSettings
     let logger: Logger
     private var credentials: StoredCredentials?
     private let recovering = SingleFlight<StoredCredentials>()
+    /// What this process knows of a sign-in in progress, for errors and for the handshake the bridge answers.
+    let status = SignInStatus()
 
     public init(
         resource: URL,
@@ -30,6 +37,7 @@ public actor TokenProvider {
         requestedScope: String?,
         registrationToken: InitialAccessToken? = nil,
         refreshMargin: TimeInterval,
+        signIn: SignInSettings = SignInSettings(),
         logger: Logger
     ) {
         self.resource = resource
@@ -39,6 +47,7 @@ public actor TokenProvider {
         self.requestedScope = requestedScope
         self.registrationToken = registrationToken
         self.refreshMargin = refreshMargin
+        self.signIn = signIn
         self.logger = logger
         self.credentials = store.credentials(forResource: resource.absoluteString).first
     }
@@ -55,10 +64,7 @@ public actor TokenProvider {
         }
         self.logger.debug("Access token expires soon; renewing", metadata: ["client_id": "\(credentials.clientID)"])
         return try await self.recover(
-            failedToken: credentials.accessToken,
-            challenge: nil,
-            rediscover: false,
-            scope: nil
+            Need(known: credentials, failedToken: credentials.accessToken, challenge: nil, rediscover: false)
         )
     }
 
@@ -74,205 +80,136 @@ public actor TokenProvider {
             "The server asks for a new token",
             metadata: ["error": "\(challenge?.error ?? "none")"]
         )
-        return try await self.recover(failedToken: sentToken, challenge: challenge, rediscover: true, scope: nil)
+        return try await self.recover(
+            Need(known: self.credentials, failedToken: sentToken, challenge: challenge, rediscover: true)
+        )
     }
 
-    /// Called on 403 `insufficient_scope`: asks for the union of the current and the required scopes, and
-    /// returns the token to retry with.
+    /// Called on 403 `insufficient_scope`: asks for the union of the current and the required scopes (a person
+    /// signs in again for them), and returns the token to retry with.
     public func insufficientScope(challenge: BearerChallenge, sentToken: String?) async throws -> String {
-        var scopes = Set((self.credentials?.scope ?? "").split(separator: " ").map(String.init))
-        let needed = (challenge.scope ?? "").split(separator: " ").map(String.init)
+        var scopes = Set(Self.scopes(self.credentials?.scope))
+        let needed = Self.scopes(challenge.scope)
         guard !needed.isEmpty, !Set(needed).isSubset(of: scopes) else {
             throw BridgeError.authorization(
                 "the server needs scope \(challenge.scope ?? "(unnamed)") and the token already asked for it"
             )
         }
         scopes.formUnion(needed)
+        self.logger.notice(
+            "The server needs more scope; asking for it",
+            metadata: ["scope": "\(scopes.sorted().joined(separator: " "))"]
+        )
         return try await self.recover(
-            failedToken: sentToken,
-            challenge: challenge,
-            rediscover: self.credentials == nil,
-            scope: scopes.sorted().joined(separator: " ")
+            Need(
+                known: self.credentials,
+                failedToken: sentToken,
+                challenge: challenge,
+                rediscover: self.credentials == nil,
+                scope: scopes.sorted().joined(separator: " ")
+            )
         )
     }
 
-    private func recover(
-        failedToken: String?,
-        challenge: BearerChallenge?,
-        rediscover: Bool,
-        scope: String?
-    ) async throws -> String {
-        // The first caller's failure decides what is done; the others share its outcome.
-        let known = self.credentials
-        let fresh = try await self.recovering.run {
-            try await self.obtain(
-                known: known,
-                failedToken: failedToken,
+    /// Signs in now (or takes the token another copy got), however long the person takes within the flow's
+    /// lifetime: for `mcp-bridge login`, and for the handshake the bridge answered while a sign-in was pending.
+    public func signInNow(challenge: BearerChallenge?) async throws -> StoredCredentials {
+        if let running = await self.recovering.current() { return try await running.value }
+        if let credentials, credentials.hasUsableToken(at: Date(), margin: self.refreshMargin) { return credentials }
+        _ = try await self.recover(
+            Need(
+                known: self.credentials,
+                failedToken: self.credentials?.accessToken,
                 challenge: challenge,
-                rediscover: rediscover,
-                scope: scope
-            )
+                rediscover: true
+            ),
+            bounded: false
+        )
+        guard let credentials else { throw BridgeError.authorization("no credentials were obtained") }
+        return credentials
+    }
+
+    /// Forgets the credentials in memory (after `logout`).
+    func credentialsCleared() { self.credentials = nil }
+
+    /// Whether a recovery (a sign-in, a refresh, a wait for another copy's) is running in this process.
+    public var isRecovering: Bool {
+        get async { await self.recovering.isRunning }
+    }
+
+    /// What a person must do to finish the sign-in in progress ("sign in at URL"), whichever copy runs it.
+    public nonisolated func signInInstructions() -> String? {
+        if let local = self.status.instructions { return local }
+        guard let issuer = self.status.issuer else { return nil }
+        return self.store.pendingSignIn(issuer: issuer, resource: self.resource.absoluteString).flatMap {
+            $0.isLive(at: Date()) ? $0.instructions : nil
+        }
+    }
+
+    /// The resource's name from its metadata (RFC 9728 `resource_name`), once discovery has run.
+    public nonisolated var resourceName: String? { self.status.resourceName }
+
+    /// What a recovery starts from.
+    struct Need: Sendable {
+        var known: StoredCredentials?
+        var failedToken: String?
+        var challenge: BearerChallenge?
+        var rediscover: Bool
+        /// The union of scopes a step-up asks for.
+        var scope: String? = nil
+    }
+
+    private func recover(_ need: Need, bounded: Bool = true) async throws -> String {
+        // The first caller's failure decides what is done; the others share its outcome.
+        let outcome = await self.recovering.join { try await self.obtain(need) }
+        let fresh: StoredCredentials
+        if bounded {
+            let wait = self.signIn.signInWait
+            do {
+                fresh = try await withDeadline(wait, "signing in") { try await outcome.value }
+            } catch BridgeError.timeout {
+                throw BridgeError.signInRequired(
+                    self.signInInstructions() ?? "finish signing in where the bridge asked (see its log)"
+                )
+            }
+        } else {
+            fresh = try await outcome.value
         }
         self.credentials = fresh
         guard let token = fresh.accessToken else { throw BridgeError.authorization("no access token was issued") }
         return token
     }
 
-    /// Where registration and tokens come from, as discovery found it.
-    private struct Discovered: Sendable {
-        var issuer: String
-        var metadata: AuthorizationServerMetadata
-        var scope: String?
+    /// Whether `granted` covers every scope in `needed`.
+    static func covers(_ granted: String?, _ needed: String?) -> Bool {
+        Set(Self.scopes(needed)).isSubset(of: Set(Self.scopes(granted)))
     }
 
-    private nonisolated func obtain(
-        known: StoredCredentials?,
-        failedToken: String?,
-        challenge: BearerChallenge?,
-        rediscover: Bool,
-        scope: String?
-    ) async throws -> StoredCredentials {
-        var discovered: Discovered?
-        if rediscover || known == nil {
-            let resourceMetadata = try await self.oauth.protectedResourceMetadata(
-                for: self.resource,
-                challenge: challenge
-            )
-            let issuer = resourceMetadata.authorizationServers[0]
-            let metadata = try await self.oauth.authorizationServerMetadata(issuer: issuer)
-            if let grants = metadata.grantTypesSupported, !grants.contains("client_credentials") {
-                throw BridgeError.authorization(
-                    "the authorization server \(issuer) does not offer the client_credentials grant"
-                )
-            }
-            let chosenScope =
-                scope ?? challenge?.scope ?? self.requestedScope
-                ?? resourceMetadata.scopesSupported?.joined(separator: " ")
-            discovered = Discovered(
-                issuer: issuer,
-                metadata: metadata,
-                scope: chosenScope.flatMap { $0.isEmpty ? nil : $0 }
-            )
-        }
-        guard let issuer = discovered?.issuer ?? known?.issuer else {
-            throw BridgeError.authorization("no authorization server known")
-        }
-        let resource = self.resource.absoluteString
-        return try await self.store.withLock(issuer: issuer, resource: resource) {
-            var credentials: StoredCredentials
-            if let onDisk = try self.store.load(issuer: issuer, resource: resource) {
-                // Another bridge may have done the work while this one waited for the lock.
-                if onDisk.accessToken != failedToken, onDisk.hasUsableToken(at: Date(), margin: self.refreshMargin),
-                    scope == nil || onDisk.scope == scope
-                {
-                    self.logger.debug("Using the token another bridge fetched")
-                    return onDisk
-                }
-                credentials = onDisk
-            } else if let discovered {
-                credentials = try await self.register(discovered, resource: resource)
-            } else {
-                throw BridgeError.authorization("the saved credentials for \(resource) disappeared")
-            }
-            if let discovered {
-                credentials.tokenEndpoint = discovered.metadata.tokenEndpoint
-                credentials.registrationEndpoint = discovered.metadata.registrationEndpoint
-                credentials.scope = discovered.scope
-            }
-            if let scope { credentials.scope = scope }
-            var outcome = try await self.oauth.token(for: credentials)
-            if case .invalidClient = outcome {
-                // The server no longer knows this client (deleted, or its store was wiped): register again,
-                // once, instead of making the user delete files.
-                self.logger.notice(
-                    "The authorization server no longer accepts this client; registering again",
-                    metadata: ["client_id": "\(credentials.clientID)"]
-                )
-                let fresh: Discovered
-                if let discovered {
-                    fresh = discovered
-                } else {
-                    let metadata = try await self.oauth.authorizationServerMetadata(issuer: issuer)
-                    fresh = Discovered(issuer: issuer, metadata: metadata, scope: credentials.scope)
-                }
-                credentials = try await self.register(fresh, resource: resource)
-                outcome = try await self.oauth.token(for: credentials)
-            }
-            guard case .token(let token) = outcome else {
-                throw BridgeError.authorization(
-                    "the authorization server refused a freshly registered client (invalid_client)"
-                )
-            }
-            credentials.accessToken = token.accessToken
-            let issued = Date()
-            credentials.tokenIssuedAt = issued
-            credentials.tokenExpiresAt = token.expiresIn.map { issued.addingTimeInterval(TimeInterval($0)) }
-            if let granted = token.scope { credentials.scope = granted }
-            try self.store.save(credentials)
-            self.logger.info(
-                "Got an access token",
-                metadata: [
-                    "client_id": "\(credentials.clientID)",
-                    "expires_in": "\(token.expiresIn.map(String.init) ?? "unknown")",
-                ]
-            )
-            return credentials
-        }
+    static func scopes(_ text: String?) -> [String] {
+        (text ?? "").split(separator: " ").map(String.init)
+    }
+}
+
+/// What a process knows of a sign-in in progress; set by the flow, read by requests that give up waiting.
+final class SignInStatus: Sendable {
+    private struct State {
+        var instructions: String?
+        var issuer: String?
+        var resourceName: String?
     }
 
-    /// Whether `endpoint` is on the MCP server's own origin. The operator's initial access token is for that
-    /// server: discovery that points registration elsewhere does not get it (the registration then fails and
-    /// says the token is needed, instead of handing it to a host the user never named).
-    static func sameOrigin(_ endpoint: String, _ server: URL) -> Bool {
-        guard let url = URL(string: endpoint), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased()
-        else { return false }
-        func port(_ url: URL, _ scheme: String) -> Int? {
-            url.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : nil)
-        }
-        return scheme == server.scheme?.lowercased() && host == server.host?.lowercased()
-            && port(url, scheme) == port(server, scheme)
-    }
+    private let state = NIOLockedValueBox(State())
 
-    private nonisolated func register(_ discovered: Discovered, resource: String) async throws -> StoredCredentials {
-        guard let endpoint = discovered.metadata.registrationEndpoint else {
-            throw BridgeError.authorization(
-                "the authorization server \(discovered.issuer) has no registration endpoint (no DCR); pre-registered clients are not supported yet"
-            )
+    var instructions: String? { self.state.withLockedValue { $0.instructions } }
+    var issuer: String? { self.state.withLockedValue { $0.issuer } }
+    var resourceName: String? { self.state.withLockedValue { $0.resourceName } }
+
+    func started(_ instructions: String) { self.state.withLockedValue { $0.instructions = instructions } }
+    func finished() { self.state.withLockedValue { $0.instructions = nil } }
+    func discovered(issuer: String, resourceName: String?) {
+        self.state.withLockedValue {
+            $0.issuer = issuer
+            if let resourceName { $0.resourceName = resourceName }
         }
-        let tokenAllowed = Self.sameOrigin(endpoint, self.resource)
-        if self.registrationToken != nil, !tokenAllowed {
-            self.logger.warning(
-                "Not sending the initial access token: the registration endpoint is not on the MCP server's origin",
-                metadata: ["registration_endpoint": "\(endpoint)"]
-            )
-        }
-        let information = try await self.oauth.register(
-            at: endpoint,
-            clientName: self.clientName,
-            scope: discovered.scope,
-            authMethods: discovered.metadata.tokenEndpointAuthMethodsSupported,
-            initialAccessToken: tokenAllowed ? self.registrationToken : nil,
-            boundTokens: self.oauth.http.settings.clientCertificate != nil
-                && discovered.metadata.tlsClientCertificateBoundAccessTokens == true
-        )
-        let credentials = StoredCredentials(
-            issuer: discovered.issuer,
-            resource: resource,
-            tokenEndpoint: discovered.metadata.tokenEndpoint,
-            registrationEndpoint: endpoint,
-            tokenEndpointAuthMethod: information.metadata.tokenEndpointAuthMethod ?? "client_secret_basic",
-            clientID: information.clientID,
-            clientSecret: information.clientSecret,
-            registrationAccessToken: information.registrationAccessToken,
-            registrationClientURI: information.registrationClientURI,
-            clientName: self.clientName,
-            scope: discovered.scope
-        )
-        try self.store.save(credentials)
-        self.logger.notice(
-            "Registered with the authorization server",
-            metadata: ["client_id": "\(information.clientID)", "issuer": "\(discovered.issuer)"]
-        )
-        return credentials
     }
 }

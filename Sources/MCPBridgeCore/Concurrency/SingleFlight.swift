@@ -6,9 +6,20 @@
 actor SingleFlight<Value: Sendable> {
     private var running: OneShot<Value>?
 
+    /// Whether work is running now.
+    var isRunning: Bool { self.running != nil }
+
     /// The outcome of the work running now, or of `work` when nothing runs.
     func run(_ work: @escaping @Sendable () async throws -> Value) async throws -> Value {
-        if let running { return try await running.value }
+        try await self.join(starting: work).value
+    }
+
+    /// The outcome of the work running now, if any, without starting anything.
+    func current() -> OneShot<Value>? { self.running }
+
+    /// The work running now, or `work` started; the caller awaits its value (and may stop awaiting).
+    func join(starting work: @escaping @Sendable () async throws -> Value) -> OneShot<Value> {
+        if let running { return running }
         let outcome = OneShot<Value>()
         self.running = outcome
         Task {
@@ -22,7 +33,7 @@ actor SingleFlight<Value: Sendable> {
             self.finished(outcome)
             outcome.complete(result)
         }
-        return try await outcome.value
+        return outcome
     }
 
     private func finished(_ outcome: OneShot<Value>) {

@@ -20,6 +20,8 @@ public struct BridgeSettings: Sendable {
     /// The operator's initial access token, sent at the registration endpoint (RFC 7591 §3) when the server
     /// does not let just anyone register.
     public var registrationToken: InitialAccessToken?
+    /// How a person signs in, where secrets are kept, and the client to sign in as.
+    public var signIn: SignInSettings
 
     /// The message limit when none is given: 64 MiB.
     public static let defaultMaxMessageBytes = 64 << 20
@@ -37,7 +39,8 @@ public struct BridgeSettings: Sendable {
         refreshMargin: TimeInterval = TimeInterval(BridgeSettings.defaultRefreshMarginSeconds),
         credentialDirectory: URL,
         maxMessageBytes: Int = BridgeSettings.defaultMaxMessageBytes,
-        registrationToken: InitialAccessToken? = nil
+        registrationToken: InitialAccessToken? = nil,
+        signIn: SignInSettings = SignInSettings()
     ) {
         self.serverURL = serverURL
         self.headers = headers
@@ -50,6 +53,7 @@ public struct BridgeSettings: Sendable {
         self.credentialDirectory = credentialDirectory
         self.maxMessageBytes = maxMessageBytes
         self.registrationToken = registrationToken
+        self.signIn = signIn
     }
 
     /// "mcp-bridge on HOSTNAME".
@@ -76,7 +80,15 @@ public final class BridgeContext: Sendable {
         try settings.network.check(settings.serverURL)
         self.settings = settings
         self.logger = logger
-        let store = CredentialStore(directory: settings.credentialDirectory)
+        let store = CredentialStore(
+            directory: settings.credentialDirectory,
+            secrets: try SecretStores.choose(
+                settings.signIn.credentialStore,
+                environment: ProcessInfo.processInfo.environment
+            ),
+            secretsRequired: settings.signIn.credentialStore == .keychain,
+            logger: logger
+        )
         // Before anything is read from it (files in a directory others can write may have been planted), and
         // before the HTTP client exists, which must not be dropped without a shutdown.
         try store.checkExistingDirectory()
@@ -95,6 +107,7 @@ public final class BridgeContext: Sendable {
                     requestedScope: settings.scope,
                     registrationToken: settings.registrationToken,
                     refreshMargin: settings.refreshMargin,
+                    signIn: settings.signIn,
                     logger: logger
                 )
             )
@@ -115,7 +128,7 @@ public final class BridgeContext: Sendable {
                 maxMessageBytes: self.settings.maxMessageBytes,
                 logger: self.logger
             )
-        return EraTranslator(
+        let translator = EraTranslator(
             upstream: self.makeTransport(sink: router),
             router: router,
             host: sink,
@@ -125,6 +138,15 @@ public final class BridgeContext: Sendable {
             serverURL: self.settings.serverURL,
             logger: self.logger,
             deadline: .nanoseconds(self.settings.network.timeout.nanoseconds)
+        )
+        guard let provider = self.authorizer.provider else { return translator }
+        return SignInGate(
+            inner: translator,
+            provider: provider,
+            host: sink,
+            handshakeWait: self.settings.signIn.handshakeWait,
+            signInWait: self.settings.signIn.signInWait,
+            logger: self.logger
         )
     }
 

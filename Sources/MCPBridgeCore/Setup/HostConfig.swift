@@ -40,17 +40,22 @@ public enum HostConfig {
         ])
     }
 
-    /// The text to paste for `app`.
-    public static func snippet(for app: HostApp, name: String, bridgePath: String, serverURL: URL) -> String {
+    /// The text to paste for `app`; `extraArguments` are bridge options (`--client-id`, `--callback-port`, …),
+    /// each its own argument, so nothing is split or re-quoted on the way (Windows hosts mangle spaces in one).
+    public static func snippet(
+        for app: HostApp,
+        name: String,
+        bridgePath: String,
+        serverURL: URL,
+        extraArguments: [String] = []
+    ) -> String {
         switch app {
         case .claude, .cursor:
-            let document: JSONValue = .object([
-                "mcpServers": .object([name: self.entry(bridgePath: bridgePath, serverURL: serverURL)])
-            ])
-            return JSONPrettyPrinter.print(document)
+            let entry = self.entry(bridgePath: bridgePath, serverURL: serverURL, extraArguments: extraArguments)
+            return JSONPrettyPrinter.print(.object(["mcpServers": .object([name: entry])]))
         case .claudeCode:
-            return
-                "claude mcp add --scope user \(self.shellQuoted(name)) -- \(self.shellQuoted(bridgePath)) \(self.shellQuoted(serverURL.absoluteString))"
+            let command = ([bridgePath] + extraArguments + [serverURL.absoluteString]).map(self.shellQuoted)
+            return "claude mcp add --scope user \(self.shellQuoted(name)) -- \(command.joined(separator: " "))"
         }
     }
 

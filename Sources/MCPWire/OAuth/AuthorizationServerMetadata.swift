@@ -1,6 +1,6 @@
 /// OAuth 2.0 Authorization Server Metadata (RFC 8414 §2), with the members later RFCs and drafts add: revocation
-/// (RFC 7009 via RFC 8414), `iss` in authorization responses (RFC 9207), certificate-bound tokens (RFC 8705) and
-/// Client ID Metadata Documents.
+/// (RFC 7009 via RFC 8414), `iss` in authorization responses (RFC 9207), certificate-bound tokens (RFC 8705),
+/// the device authorization grant (RFC 8628) and Client ID Metadata Documents.
 public struct AuthorizationServerMetadata: Codable, Sendable, Hashable {
     public var issuer: String
     public var authorizationEndpoint: String?
@@ -27,6 +27,8 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Hashable {
     public var authorizationResponseIssParameterSupported: Bool?
     /// draft-ietf-oauth-client-id-metadata-document: a `client_id` may be the URL of a Client ID Metadata Document.
     public var clientIDMetadataDocumentSupported: Bool?
+    /// RFC 8628 §4: where a device asks for a user code (the device authorization grant).
+    public var deviceAuthorizationEndpoint: String?
 
     public init(
         issuer: String,
@@ -46,7 +48,8 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Hashable {
         codeChallengeMethodsSupported: [String]? = nil,
         tlsClientCertificateBoundAccessTokens: Bool? = nil,
         authorizationResponseIssParameterSupported: Bool? = nil,
-        clientIDMetadataDocumentSupported: Bool? = nil
+        clientIDMetadataDocumentSupported: Bool? = nil,
+        deviceAuthorizationEndpoint: String? = nil
     ) {
         self.issuer = issuer
         self.authorizationEndpoint = authorizationEndpoint
@@ -66,6 +69,7 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Hashable {
         self.tlsClientCertificateBoundAccessTokens = tlsClientCertificateBoundAccessTokens
         self.authorizationResponseIssParameterSupported = authorizationResponseIssParameterSupported
         self.clientIDMetadataDocumentSupported = clientIDMetadataDocumentSupported
+        self.deviceAuthorizationEndpoint = deviceAuthorizationEndpoint
     }
 
     enum CodingKeys: String, CodingKey {
@@ -87,6 +91,7 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Hashable {
         case tlsClientCertificateBoundAccessTokens = "tls_client_certificate_bound_access_tokens"
         case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"
         case clientIDMetadataDocumentSupported = "client_id_metadata_document_supported"
+        case deviceAuthorizationEndpoint = "device_authorization_endpoint"
     }
 
     /// Decodes leniently where other servers differ: `response_types_supported` is required by RFC 8414, but an
@@ -129,5 +134,6 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Hashable {
             .authorizationResponseIssParameterSupported
         )
         self.clientIDMetadataDocumentSupported = lenient(Bool.self, .clientIDMetadataDocumentSupported)
+        self.deviceAuthorizationEndpoint = lenient(String.self, .deviceAuthorizationEndpoint)
     }
 }

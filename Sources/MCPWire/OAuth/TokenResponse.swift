@@ -7,19 +7,23 @@ public struct TokenResponse: Codable, Sendable, Hashable {
     public var scope: String?
     /// The refresh token of the authorization code and refresh token grants (RFC 6749 §6); each use returns a new one.
     public var refreshToken: String?
+    /// The OpenID Connect ID token, when the scope asked for `openid` (OpenID Connect Core §3.1.3.3).
+    public var idToken: String?
 
     public init(
         accessToken: String,
         tokenType: String = "Bearer",
         expiresIn: Int?,
         scope: String?,
-        refreshToken: String? = nil
+        refreshToken: String? = nil,
+        idToken: String? = nil
     ) {
         self.accessToken = accessToken
         self.tokenType = tokenType
         self.expiresIn = expiresIn
         self.scope = scope
         self.refreshToken = refreshToken
+        self.idToken = idToken
     }
 
     enum CodingKeys: String, CodingKey {
@@ -28,5 +32,6 @@ public struct TokenResponse: Codable, Sendable, Hashable {
         case expiresIn = "expires_in"
         case scope
         case refreshToken = "refresh_token"
+        case idToken = "id_token"
     }
 }
