@@ -167,7 +167,7 @@ extension TokenProvider {
                 redirectURIs: redirectURI.map { [$0] } ?? [],
                 grantTypes: plan.grant == .authorizationCode
                     ? ["authorization_code", "refresh_token"] : [SignInPlan.deviceCodeGrantType, "refresh_token"],
-                scope: plan.scope,
+                scope: Self.registrationScope(plan),
                 authMethods: plan.metadata.tokenEndpointAuthMethodsSupported,
                 initialAccessToken: initialAccessToken
             )
@@ -197,6 +197,14 @@ extension TokenProvider {
             metadata: ["client_id": "\(information.clientID)", "issuer": "\(plan.issuer)"]
         )
         return credentials
+    }
+
+    /// The scope a person's client registers for: every scope the server lists with the one asked for now, since
+    /// servers cap a client's requests at its registered scope, and a later step-up must still fit.
+    static func registrationScope(_ plan: SignInPlan) -> String? {
+        var scopes = plan.metadata.scopesSupported ?? []
+        for scope in Self.scopes(plan.scope) where !scopes.contains(scope) { scopes.append(scope) }
+        return scopes.isEmpty ? nil : scopes.joined(separator: " ")
     }
 
     /// Whether `endpoint` is on the MCP server's own origin. The operator's initial access token is for that

@@ -100,6 +100,9 @@ public enum ClientAuthentication: Sendable, Hashable {
         case .basic(let clientID, let secret):
             let pair = PercentEncoding.encode(clientID, form: true) + ":" + PercentEncoding.encode(secret, form: true)
             headers.add(name: "Authorization", value: "Basic " + Base64.encode(Array(pair.utf8)))
+            // RFC 6749 §2.3.1 does not ask for it, but servers built on the Python MCP SDK read the client from the
+            // body only; it is the same id, so servers that check both (mcp-server does) agree.
+            form.append(("client_id", clientID))
         case .post(let clientID, let secret):
             form.append(("client_id", clientID))
             form.append(("client_secret", secret))

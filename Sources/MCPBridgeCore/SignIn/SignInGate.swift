@@ -113,10 +113,13 @@ final class SignInGate: ServerConnection {
             return await group.next() ?? false
         }
         if answeredInTime || answer.isSet {
-            sink.deliver(try await answer.value)
-            return
-        }
-        guard await self.provider.isRecovering else {
+            do {
+                sink.deliver(try await answer.value)
+                return
+            } catch BridgeError.signInRequired {
+                // The sign-in wait is shorter than the handshake wait: the bridge answers all the same.
+            }
+        } else if await !self.provider.isRecovering {
             // Slow, but not for a sign-in: the server's answer, whenever it comes.
             sink.deliver(try await answer.value)
             return

@@ -149,8 +149,23 @@ struct LoopbackCallbackServerTests {
                 == "port \(first.port) on 127.0.0.1 is in use by another program; free it or pass --callback-port"
         )
         await first.close()
-        // Closed, the port can be listened on again at once (SO_REUSEADDR).
-        let again = try await LoopbackCallbackServer.bind(port: first.port)
+    }
+
+    @Test("a port whose last connection is in TIME_WAIT can be listened on again at once (SO_REUSEADDR)")
+    func reuse() async throws {
+        // A port in the stable range, outside the system's ephemeral ports: no client of a parallel test can be
+        // given it between the close and the second bind.
+        var first: LoopbackCallbackServer?
+        for _ in 0..<20 where first == nil {
+            first = try? await LoopbackCallbackServer.bind(port: Int.random(in: CallbackPort.range))
+        }
+        let listener = try #require(first)
+        // The listener closes this connection first, which leaves it in TIME_WAIT on the listener's side.
+        let page = try await Self.get(listener, "/nothing")
+        #expect(page.status == 404)
+        await listener.close()
+        let again = try await LoopbackCallbackServer.bind(port: listener.port)
+        #expect(again.port == listener.port)
         await again.close()
     }
 

@@ -27,7 +27,8 @@ struct OtherServersSignInLiveTests {
         #expect(callback["pages"] == [], "the SDK's server approves at once: \(callback)")
         let registration = try await sdk.stderr.line { $0.hasPrefix("register client_id=") }
         #expect(registration.contains("redirect_uris=http://127.0.0.1:"), "\(registration)")
-        try await sdk.stderr.line {
+        // Logged before the token is answered: a short wait, so a failed exchange fails the test quickly.
+        try await sdk.stderr.line(timeout: .seconds(10)) {
             $0.hasPrefix("token grant_type=authorization_code") && $0.hasSuffix("outcome=issued")
         }
         bridge.closeInput()
@@ -37,7 +38,9 @@ struct OtherServersSignInLiveTests {
         let again = try rig.bridge(sdk.mcpURL, auth: "auto")
         _ = try await again.initialize()
         #expect(toolText(try await again.call(Lines.echo("e", "refreshed"), id: "e")) == "refreshed")
-        try await sdk.stderr.line { $0.hasPrefix("token grant_type=refresh_token") && $0.hasSuffix("outcome=issued") }
+        try await sdk.stderr.line(timeout: .seconds(10)) {
+            $0.hasPrefix("token grant_type=refresh_token") && $0.hasSuffix("outcome=issued")
+        }
         let events = sdk.stderr.lines
         #expect(events.filter { $0.hasPrefix("register ") }.count == 1)
         #expect(events.filter { $0.hasPrefix("token grant_type=refresh_token") }.count == 1, "\(events)")
