@@ -88,7 +88,8 @@ command -v openssl >/dev/null || { apt-get update -qq && apt-get install -y -qq 
     [ -x /usr/lib/chromium/chromium ] || packages+=(chromium)
     [ -x /usr/bin/chromedriver ] || packages+=(chromium-driver)
     [ -d /usr/share/fonts/truetype/liberation ] || packages+=(fonts-liberation)
-    { command -v gnome-keyring-daemon && command -v secret-tool; } >/dev/null || packages+=(dbus gnome-keyring libsecret-tools)
+    { command -v dbus-daemon && command -v gnome-keyring-daemon && command -v secret-tool; } >/dev/null \
+        || packages+=(dbus gnome-keyring libsecret-tools)
     if [ ${#packages[@]} -gt 0 ]; then
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null

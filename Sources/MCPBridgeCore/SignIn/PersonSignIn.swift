@@ -189,12 +189,18 @@ struct PersonSignIn: Sendable {
             throw BridgeError.authorization("the pending sign-in has no device code")
         }
         self.announce(pending)
-        let outcome = try await self.provider.oauth.pollDeviceToken(
-            authorization,
-            tokenEndpoint: credentials.tokenEndpoint,
-            client: client,
-            resource: credentials.resource
-        )
+        // Bounded by the flow's lifetime too: the store's lock is held while polling.
+        let remaining = pending.expiresAt.timeIntervalSinceNow
+        guard remaining > 0 else { throw BridgeError.authorization("the device sign-in expired") }
+        let oauth = self.provider.oauth
+        let outcome = try await withDeadline(.seconds(Int64(remaining.rounded(.up))), "the device sign-in") {
+            try await oauth.pollDeviceToken(
+                authorization,
+                tokenEndpoint: credentials.tokenEndpoint,
+                client: client,
+                resource: credentials.resource
+            )
+        }
         switch outcome {
         case .token(let token): return token
         case .invalidGrant(let reason): throw BridgeError.authorization("the device sign-in ended: \(reason)")
