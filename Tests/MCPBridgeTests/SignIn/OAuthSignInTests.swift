@@ -100,6 +100,8 @@ struct OAuthSignInTests {
             #expect(
                 basic.form == [
                     "grant_type": "refresh_token", "refresh_token": "rt-1", "resource": Self.resource, "scope": "a b",
+                    // The id again, unencoded, for servers that read the client from the body only.
+                    "client_id": "my client:1",
                 ]
             )
             #expect(post.headers["authorization"] == nil)
@@ -183,7 +185,11 @@ struct OAuthSignInTests {
             }
             #expect(token.accessToken == "cc")
             let sent = try #require(server.requests.items.first)
-            #expect(sent.form == ["grant_type": "client_credentials", "resource": Self.resource, "scope": "mcp"])
+            #expect(
+                sent.form == [
+                    "grant_type": "client_credentials", "resource": Self.resource, "scope": "mcp", "client_id": "id",
+                ]
+            )
             #expect(sent.headers["authorization"] == "Basic " + Base64.encode(Array("id:secret".utf8)))
         }
     }
@@ -204,7 +210,7 @@ struct OAuthSignInTests {
             #expect(revoked == 200)
             let sent = try #require(server.requests.items.first)
             #expect(sent.path == "/revoke")
-            #expect(sent.form == ["token": "rt-9", "token_type_hint": "refresh_token"])
+            #expect(sent.form == ["token": "rt-9", "token_type_hint": "refresh_token", "client_id": "id"])
             #expect(sent.headers["authorization"] != nil)
             #expect(
                 try await oauth.revoke(
