@@ -347,6 +347,7 @@ let package = Package(
                 "ServerStoreContract",
                 "RemoteMCPTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -14,14 +14,18 @@ struct RegisterCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandSupport.withOAuth(self.connection) { context, provider in
             if let existing = await provider.current {
-                print("Already registered as \(existing.clientID) with \(existing.issuer).")
+                print(
+                    "Already registered as \(PrintableText.clean(existing.clientID)) with \(PrintableText.clean(existing.issuer))."
+                )
                 print(
                     "Credentials: \(context.store.directory.path). Run `mcp-bridge logout \(self.connection.url)` to start over."
                 )
                 return
             }
             let credentials = try await CommandSupport.obtain(context, provider)
-            print("Registered as \(credentials.clientID) with \(credentials.issuer).")
+            print(
+                "Registered as \(PrintableText.clean(credentials.clientID)) with \(PrintableText.clean(credentials.issuer))."
+            )
             print("Credentials saved in \(context.store.directory.path) (mode 0600).")
         }
     }
@@ -69,7 +73,9 @@ struct LoginCommand: AsyncParsableCommand {
             let credentials = try await provider.signInNow(challenge: probe.challenge)
             let who = credentials.account.map { "Signed in as \($0)" } ?? "Signed in"
             print("\(who) to \(credentials.resource) (\(StatusCommand.describeGrant(credentials))).")
-            print("Scope: \(credentials.scope ?? "(none)"). Token: \(StatusCommand.describeToken(credentials)).")
+            print(
+                "Scope: \(StatusCommand.describeScope(credentials)). Token: \(StatusCommand.describeToken(credentials))."
+            )
             print("Credentials: \(context.store.directory.path)\(StatusCommand.describeSecrets(credentials)).")
         }
     }
@@ -95,10 +101,10 @@ struct StatusCommand: AsyncParsableCommand {
         for credentials in all {
             print("")
             print("server:        \(credentials.resource)")
-            print("issuer:        \(credentials.issuer)")
+            print("issuer:        \(PrintableText.clean(credentials.issuer))")
             print("signed in:     \(Self.describeGrant(credentials))")
-            print("client id:     \(credentials.clientID) (\(Self.describeClient(credentials)))")
-            print("scope:         \(credentials.scope ?? "(none)")")
+            print("client id:     \(PrintableText.clean(credentials.clientID)) (\(Self.describeClient(credentials)))")
+            print("scope:         \(Self.describeScope(credentials))")
             print("access token:  \(Self.describeToken(credentials))")
             print("refresh token: \(Self.describeRefresh(credentials))")
             print("secrets:       \(Self.describeSecretLocation(credentials))")
@@ -114,12 +120,17 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     static func describeClient(_ credentials: StoredCredentials) -> String {
-        let name = credentials.clientName.map { ", \($0)" } ?? ""
+        let name = credentials.clientName.map { ", \(PrintableText.clean($0))" } ?? ""
         return switch credentials.clientSource {
         case .preRegistered: "pre-registered\(name)"
         case .metadataDocument: "Client ID Metadata Document"
         case .registered: "registered by the bridge\(name)"
         }
+    }
+
+    /// The scope as the server granted it, made safe for a terminal (it is the server's text).
+    static func describeScope(_ credentials: StoredCredentials) -> String {
+        credentials.scope.map { PrintableText.clean($0) } ?? "(none)"
     }
 
     static func describeToken(_ credentials: StoredCredentials) -> String {
@@ -157,7 +168,7 @@ struct LogoutCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandSupport.withOAuth(self.connection) { _, provider in
-            for line in try await provider.signOut() { print(line) }
+            for line in try await provider.signOut() { print(PrintableText.clean(line, limit: 1000)) }
         }
     }
 }

@@ -2,7 +2,7 @@ public import AsyncHTTPClient
 public import Foundation
 public import Logging
 public import MCPWire
-import NIOCore
+public import NIOCore
 import NIOHTTP1
 
 /// An error an AWS service answered with (its `__type`, shortened to the exception name, and message).
@@ -59,15 +59,20 @@ public final class AWSJSONClient: Sendable {
     let http: HTTPClient
     let logger: Logger
     let maxAttempts: Int
+    let timeout: TimeAmount
 
-    /// - Parameter signer: signs for `service.name` in the endpoint's region.
+    /// - Parameters:
+    ///   - signer: signs for `service.name` in the endpoint's region.
+    ///   - timeout: how long one attempt may take before it is abandoned (and retried). A timed-out write may still
+    ///     have been applied, so a slow local endpoint needs a longer one than the service's 10 seconds.
     public init(
         service: Service = .dynamoDB,
         endpoint: URL,
         signer: AWSSigV4Signer,
         http: HTTPClient = .shared,
         logger: Logger,
-        maxAttempts: Int = 5
+        maxAttempts: Int = 5,
+        timeout: TimeAmount = .seconds(10)
     ) {
         self.service = service
         self.endpoint = endpoint
@@ -75,6 +80,7 @@ public final class AWSJSONClient: Sendable {
         self.http = http
         self.logger = logger
         self.maxAttempts = maxAttempts
+        self.timeout = timeout
     }
 
     /// The endpoint of `service` in `region`, honouring the service's own override (`AWS_ENDPOINT_URL_DYNAMODB`)
@@ -143,7 +149,7 @@ public final class AWSJSONClient: Sendable {
             request.headers.replaceOrAdd(name: name, value: value)
         }
         request.body = .bytes(ByteBuffer(bytes: payload))
-        let response = try await self.http.execute(request, timeout: .seconds(10))
+        let response = try await self.http.execute(request, timeout: self.timeout)
         let bytes = Array(try await response.body.collect(upTo: 16 << 20).readableBytesView)
         let json = (try? JSONValue(parsing: bytes)) ?? .object([:])
         guard response.status == .ok else {

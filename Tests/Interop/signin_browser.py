@@ -1,8 +1,9 @@
 """The "browser" of mcp-bridge's sign-in tests: given as $BROWSER, it signs a person in over plain HTTP, as a person
 would in a browser, so a test sees the bridge's whole authorization code flow without Chromium.
 
-Usage: signin_browser.py AUTHORIZATION_URL     (the bridge runs "$BROWSER URL"; give it through a wrapper script
-                                                 when the interpreter's path and this file's are two words)
+Usage: signin_browser.py URL     (the bridge runs "$BROWSER URL" with its sign-in link, http://127.0.0.1:PORT/sign-in/…,
+                                  which redirects to the authorization URL; give it through a wrapper script when the
+                                  interpreter's path and this file's are two words)
 
 Like xdg-open it returns at once: it logs the opening, then a detached copy of itself (its own session, stdio on
 /dev/null, so it holds none of the bridge's pipes) does the signing in and ends by itself within
@@ -13,6 +14,7 @@ Environment:
                         one write(2) of at most 4000 bytes, so lines from copies running at once never interleave
                         (a FIFO write under PIPE_BUF is atomic). Events, each with "pid":
                           {"event": "opened", "url": URL}            at once, before returning to the bridge
+                          {"event": "authorization", "url": URL}     where the sign-in link redirected
                           {"event": "held"}                          waiting on SIGNIN_BROWSER_HOLD
                           {"event": "released"}
                           {"event": "page", "page": "sign-in"|"consent", "url": URL}
@@ -218,7 +220,11 @@ def sign_in(url: str) -> int:
     username = os.environ.get("SIGNIN_USERNAME", "alice")
     password = os.environ.get("SIGNIN_PASSWORD", "correct horse battery staple")
     consent = os.environ.get("SIGNIN_CONSENT", "allow")
-    redirect_uri = (parse_qs(urlsplit(url).query).get("redirect_uri") or [None])[0]
+    # The bridge's sign-in link is served by the listener the callback reaches; an authorization URL names it.
+    if urlsplit(url).path.startswith("/sign-in/"):
+        redirect_uri = origin(url) + "/callback"
+    else:
+        redirect_uri = (parse_qs(urlsplit(url).query).get("redirect_uri") or [None])[0]
 
     def is_callback(target: str) -> bool:
         if redirect_uri:
@@ -253,7 +259,10 @@ def sign_in(url: str) -> int:
                 return 0 if response.status_code == 200 else 1
             jar.store(target, response)
             if response.is_redirect:
-                method, target, form = "GET", urljoin(target, response.headers["location"]), None
+                location = urljoin(target, response.headers["location"])
+                if target == url and urlsplit(url).path.startswith("/sign-in/"):
+                    log("authorization", url=location)
+                method, target, form = "GET", location, None
                 continue
             page = parse(body)
             if response.status_code != 200:

@@ -1,14 +1,15 @@
 """A real browser as mcp-bridge's $BROWSER: headless Chromium (browser.py) signs a person in to mcp-server, for the
 one sign-in test that uses the real thing.
 
-Usage: signin_chromium.py AUTHORIZATION_URL     (the bridge runs "$BROWSER URL"; give it through a wrapper script
-                                                  when the interpreter's path and this file's are two words)
+Usage: signin_chromium.py URL     (the bridge runs "$BROWSER URL" with its sign-in link, which redirects to the
+                                   authorization URL; give it through a wrapper script when the interpreter's path and
+                                   this file's are two words)
 
 It behaves as signin_browser.py does, and takes the same environment (SIGNIN_BROWSER_LOG, SIGNIN_BROWSER_HOLD,
 SIGNIN_USERNAME, SIGNIN_PASSWORD, SIGNIN_CONSENT, SIGNIN_BROWSER_TIMEOUT) and logs the same events: it logs the
 opening and returns at once, and a detached copy drives Chromium: open the URL; on a sign-in form fill username and
 password and click "Sign in"; on the consent page click Allow (or Deny); wait until the browser is at the
-authorization request's redirect URI (the bridge's loopback callback) and has loaded the page the bridge answers
+callback on the link's listener (the authorization request's redirect URI) and has loaded the page the bridge answers
 there, and log that page's text as the "callback" event. Two more variables:
   SIGNIN_SCREENSHOT           a PNG path: the callback page, photographed (desktop-sized)
   BROWSER_FAILURE_SCREENSHOT  a PNG path: the page a step failed on
@@ -34,9 +35,14 @@ def sign_in(url: str) -> int:
     username = os.environ.get("SIGNIN_USERNAME", "alice")
     password = os.environ.get("SIGNIN_PASSWORD", "correct horse battery staple")
     consent = os.environ.get("SIGNIN_CONSENT", "allow")
-    redirect_uri = (parse_qs(urlsplit(url).query).get("redirect_uri") or [""])[0]
+    # The bridge's sign-in link is served by the listener the callback reaches; an authorization URL names it.
+    parts = urlsplit(url)
+    if parts.path.startswith("/sign-in/"):
+        redirect_uri = f"{parts.scheme}://{parts.netloc}/callback"
+    else:
+        redirect_uri = (parse_qs(parts.query).get("redirect_uri") or [""])[0]
     if not redirect_uri:
-        log("error", error="the authorization URL has no redirect_uri", url=url)
+        log("error", error="the URL is neither a sign-in link nor an authorization URL with a redirect_uri", url=url)
         return 1
     pages: list[str] = []
     with Browser(width=1280, height=800, scale=1, mobile=False, timeout=30) as browser:

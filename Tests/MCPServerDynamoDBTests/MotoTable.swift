@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MCPServerAWS
 import MCPServerDynamoDB
+import NIOCore
 import RemoteMCPTestSupport
 import Testing
 
@@ -15,7 +16,10 @@ enum MotoTable {
                 region: "us-east-1",
                 service: "dynamodb"
             ),
-            logger: logger
+            logger: logger,
+            // moto_server answers one request at a time (Tests/Interop/moto_server.py) and some checks send it 100 at
+            // once: a request may wait its turn for long, and a retry after a timeout could apply a write twice.
+            timeout: .minutes(2)
         )
     }
 

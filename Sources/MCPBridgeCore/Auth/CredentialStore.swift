@@ -87,10 +87,17 @@ public struct CredentialStore: Sendable {
     }
 
     /// The credentials for `issuer` and `resource` with their secrets, from the secret store where they are kept
-    /// there (see ``withSecrets(_:)``).
-    public func loadWithSecrets(issuer: String, resource: String) async throws(BridgeError) -> StoredCredentials? {
+    /// there (see ``withSecrets(_:strict:)``).
+    ///
+    /// - Parameter strict: fail instead of leaving the secrets out when they are kept in a secret store that cannot
+    ///   be read (``withSecrets(_:strict:)``).
+    public func loadWithSecrets(
+        issuer: String,
+        resource: String,
+        strict: Bool = false
+    ) async throws(BridgeError) -> StoredCredentials? {
         guard let credentials = try self.load(issuer: issuer, resource: resource) else { return nil }
-        return try await self.withSecrets(credentials)
+        return try await self.withSecrets(credentials, strict: strict)
     }
 
     /// `credentials` (as ``load(issuer:resource:)`` or ``all()`` gave them) with their secrets filled in from the
@@ -99,10 +106,21 @@ public struct CredentialStore: Sendable {
     /// With `auto`, a store that fails (no keyring running, a locked keyring whose prompt was dismissed) leaves
     /// the secrets `nil`: the caller signs in or registers again, and that saves them in the file.
     ///
-    /// - Throws: ``BridgeError`` when the store is required and fails (or holds a damaged item).
-    public func withSecrets(_ credentials: StoredCredentials) async throws(BridgeError) -> StoredCredentials {
+    /// With `strict` (signing out, which must not report success while a refresh token it could not revoke stays
+    /// in the keyring), a store that is not used, failed before, or fails now is an error whatever the mode.
+    ///
+    /// - Throws: ``BridgeError`` when the store is required (or `strict`) and fails, or holds a damaged item.
+    public func withSecrets(
+        _ credentials: StoredCredentials,
+        strict: Bool = false
+    ) async throws(BridgeError) -> StoredCredentials {
         guard credentials.secretsInSystemStore else { return credentials }
         guard let store = self.secrets else {
+            if strict {
+                throw .configuration(
+                    "the secrets of these credentials are in the system secret store, which --credential-store file does not use; run this without it"
+                )
+            }
             self.logger?.notice(
                 "The secrets of these credentials are in the system secret store, unused with --credential-store file",
                 metadata: ["credentials.file": "\(self.account(for: credentials)).json"]
@@ -110,7 +128,10 @@ public struct CredentialStore: Sendable {
             return credentials
         }
         // Failed before, with auto: said so once already.
-        guard !self.storeFailed else { return credentials }
+        if self.storeFailed {
+            guard !strict else { throw .configuration("the system secret store (\(store.name)) is not usable") }
+            return credentials
+        }
         var filled = credentials
         do {
             guard let item = try await store.read(account: self.account(for: credentials)) else {
@@ -122,6 +143,7 @@ public struct CredentialStore: Sendable {
             }
             try CredentialSecrets(decoding: item).fill(&filled)
         } catch {
+            guard !strict else { throw .configuration("the system secret store (\(store.name)) failed: \(error)") }
             try self.fallBack(from: store, error)
         }
         return filled
@@ -191,12 +213,20 @@ public struct CredentialStore: Sendable {
     }
 
     /// Removes the credentials for `issuer` and `resource`: the secret store's item, then the file.
-    public func remove(issuer: String, resource: String) async throws(BridgeError) {
+    ///
+    /// - Parameter strict: when the store's item cannot be deleted, fail and keep the file (which says the secrets
+    ///   are there), whatever the mode, so that signing out never reports success while a secret stays behind.
+    public func remove(issuer: String, resource: String, strict: Bool = false) async throws(BridgeError) {
         let url = self.fileURL(issuer: issuer, resource: resource)
-        if let store = self.secrets, !self.storeFailed {
+        if let store = self.secrets, !self.storeFailed || strict {
             do {
                 try await store.delete(account: url.deletingPathExtension().lastPathComponent)
             } catch {
+                guard !strict else {
+                    throw .configuration(
+                        "could not delete the secrets from the system secret store (\(store.name)): \(error)"
+                    )
+                }
                 try self.fallBack(from: store, error)
             }
         }

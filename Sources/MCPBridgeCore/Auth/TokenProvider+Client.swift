@@ -44,6 +44,7 @@ extension TokenProvider {
             if let existing, existing.clientSource == .preRegistered, existing.clientID == client.clientID {
                 credentials = existing
             } else {
+                try self.checkPin(of: client, issuer: plan.issuer)
                 credentials = self.blank(plan, clientID: client.clientID, method: "none")
             }
             switch client.authentication {
@@ -83,6 +84,19 @@ extension TokenProvider {
         if let redirect { credentials.redirectURI = redirect }
         if credentials.clientName == nil { credentials.clientName = self.clientName }
         return credentials
+    }
+
+    /// A pre-registered client belongs to one authorization server, and its secret must reach no other. The
+    /// first issuer it is used with is recorded (its credentials); when the server later names another issuer,
+    /// nothing is sent there until the person says the move is expected (`logout`, which forgets the old one).
+    private nonisolated func checkPin(of client: PreRegisteredClient, issuer: String) throws(BridgeError) {
+        let pinned = self.store.credentials(forResource: self.resource.absoluteString).first {
+            $0.clientSource == .preRegistered && $0.clientID == client.clientID && $0.issuer != issuer
+        }
+        guard let pinned else { return }
+        throw .authorization(
+            "\(self.resource.absoluteString) now names the authorization server \(issuer), but client \(client.clientID) was used with \(pinned.issuer); its credentials are not sent to another server. If the move is expected, run `mcp-bridge logout \(self.resource.absoluteString)` and sign in again"
+        )
     }
 
     private nonisolated func blank(_ plan: SignInPlan, clientID: String, method: String) -> StoredCredentials {

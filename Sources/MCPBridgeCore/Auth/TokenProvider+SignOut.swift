@@ -22,12 +22,16 @@ extension TokenProvider {
     /// One credential set, under the store's lock (a copy of the bridge may be refreshing it right now).
     private nonisolated func signOut(issuer: String, resource: String) async throws -> [String] {
         try await self.store.withLock(issuer: issuer, resource: resource) {
-            guard let credentials = try await self.store.loadWithSecrets(issuer: issuer, resource: resource) else {
+            // Strict: with the keyring unreachable, the refresh token it holds could be neither revoked nor
+            // deleted, and reporting a sign-out then would be false. The file stays, so a later logout can finish.
+            guard
+                let credentials = try await self.store.loadWithSecrets(issuer: issuer, resource: resource, strict: true)
+            else {
                 return []
             }
             var report = await self.revoke(credentials)
             report += await self.deleteRegistration(credentials)
-            try await self.store.remove(issuer: issuer, resource: resource)
+            try await self.store.remove(issuer: issuer, resource: resource, strict: credentials.secretsInSystemStore)
             self.store.removePendingSignIn(issuer: issuer, resource: resource)
             return report
         }

@@ -63,8 +63,15 @@ public actor TokenProvider {
             return token
         }
         self.logger.debug("Access token expires soon; renewing", metadata: ["client_id": "\(credentials.clientID)"])
+        // Without a refresh token this is a new sign-in, and the resource's metadata says where (the issuer on
+        // record may not be the one the server names now).
         return try await self.recover(
-            Need(known: credentials, failedToken: credentials.accessToken, challenge: nil, rediscover: false)
+            Need(
+                known: credentials,
+                failedToken: credentials.accessToken,
+                challenge: nil,
+                rediscover: credentials.refreshToken == nil
+            )
         )
     }
 

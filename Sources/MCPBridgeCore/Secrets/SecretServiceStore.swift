@@ -178,7 +178,23 @@ public final class SecretServiceStore: SecretStore {
     /// - Throws: ``isLocked`` when the person dismissed the prompt.
     private func complete(prompt path: String, _ connection: inout DBusConnection) throws(DBusFailure) -> DBusValue? {
         guard path != "/" else { return nil }
-        let completed = DBusSignalMatch(path: path, interface: "org.freedesktop.Secret.Prompt", member: "Completed")
+        // Only the keyring's own Completed counts: another program on the bus could otherwise answer the prompt.
+        let owner = try connection.call(
+            DBusConnection.bus,
+            DBusConnection.busPath,
+            DBusConnection.bus,
+            "GetNameOwner",
+            [
+                .string(Self.service)
+            ]
+        ).first?.string
+        guard let owner else { throw .malformed("GetNameOwner named no owner of \(Self.service)") }
+        let completed = DBusSignalMatch(
+            path: path,
+            interface: "org.freedesktop.Secret.Prompt",
+            member: "Completed",
+            sender: owner
+        )
         // Watched before the prompt starts, since it may complete before its own call's reply arrives.
         try connection.watch(completed)
         defer { connection.unwatch(completed) }

@@ -79,6 +79,12 @@ public struct BrowserLauncher: Sendable {
         return nil
     }
 
+    /// The browser's environment: the bridge's without its own `MCP_BRIDGE_*` settings, one of which may be a
+    /// client secret (`MCP_BRIDGE_CLIENT_SECRET`) that a browser and whatever it starts have no business holding.
+    static func childEnvironment(_ environment: [String: String]) -> [String: String] {
+        environment.filter { !$0.key.uppercased().hasPrefix("MCP_BRIDGE_") }
+    }
+
     /// The commands to try for `url`, in order: those of `browser` (`$BROWSER`), else the system's opener.
     static func commands(for url: String, browser: String?) -> [[String]] {
         guard let browser, !browser.isEmpty else { return [Self.systemOpener + [url]] }
@@ -174,6 +180,7 @@ public struct BrowserLauncher: Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
+        process.environment = Self.childEnvironment(ProcessInfo.processInfo.environment)
         process.terminationHandler = { process in exit.succeed(process.terminationStatus) }
         do {
             try process.run()
@@ -228,11 +235,9 @@ public struct BrowserLauncher: Sendable {
 
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
-        #if canImport(Darwin)
-        let environment = _NSGetEnviron().pointee
-        #else
-        let environment = environ
-        #endif
+        let environment: [UnsafeMutablePointer<CChar>?] =
+            Self.childEnvironment(ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in environment { free(pointer) } }
         var pid: pid_t = 0
         let result = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, environment)
         return result == 0 ? pid : nil

@@ -1,3 +1,4 @@
+import Foundation
 import NIOHTTP1
 
 /// The small page the browser shows after the authorization server sends it back to the bridge: the sign-in
@@ -43,6 +44,27 @@ struct CallbackPage: Sendable, Equatable {
         title: "Out of date",
         message:
             "This sign-in link is out of date: use the newest one. (This answer does not belong to the sign-in in progress; that one is still waiting.)"
+    )
+
+    /// The sign-in link's answer: on to the authorization server, with the cookie the callback must carry (sent
+    /// only to the callback's path, never readable by scripts, and gone when the sign-in would have expired).
+    static func enter(_ entrance: LoopbackCallbackServer.Entrance, port: Int) -> CallbackPage {
+        let cookie =
+            "\(SignInLink.cookieName(port: port))=\(entrance.cookie); Path=\(LoopbackCallbackServer.callbackPath); "
+            + "HttpOnly; SameSite=Lax; Max-Age=\(max(0, Int(entrance.expiresAt.timeIntervalSinceNow.rounded(.up))))"
+        return CallbackPage(
+            status: .found,
+            title: "Signing in",
+            message: "On to the sign-in page…",
+            extraHeaders: [("Location", entrance.destination.absoluteString), ("Set-Cookie", cookie)]
+        )
+    }
+
+    static let otherBrowser = CallbackPage(
+        status: .forbidden,
+        title: "Open the sign-in link in this browser",
+        message:
+            "This answer reached a browser that did not open this sign-in's link, so it was not used. Open the link the application gave (it starts with http://127.0.0.1) in this browser and sign in again; the sign-in is still waiting."
     )
 
     static let notWaiting = CallbackPage(

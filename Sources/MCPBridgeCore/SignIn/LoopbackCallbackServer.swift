@@ -1,4 +1,5 @@
-import Foundation
+public import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -6,9 +7,10 @@ import NIOPosix
 /// The bridge's end of a browser sign-in (RFC 8252 §7.3): an HTTP/1.1 listener on `127.0.0.1` that receives the
 /// authorization server's redirect at `/callback` and hands its query to the caller's validator.
 ///
-/// It answers `GET /callback` only (anything else is 404, other methods 405), reads no body, caps what a request
-/// may send, and closes every connection after one answer. Each callback gets a ``CallbackPage`` saying whether
-/// the sign-in worked, so the person knows they can close the tab.
+/// It answers `GET /callback` and, given an ``Entrance``, `GET` of the sign-in link's path (anything else is 404,
+/// other methods 405), reads no body, caps what a request may send and how many connections are open at once, and
+/// closes every connection after one answer. Each callback gets a ``CallbackPage`` saying whether the sign-in
+/// worked, so the person knows they can close the tab.
 ///
 /// ```swift
 /// let listener = try await LoopbackCallbackServer.bind(port: CallbackPort.stable(for: serverURL))
@@ -29,6 +31,30 @@ public final class LoopbackCallbackServer: Sendable {
     static let maximumRequestBytes = 16 * 1024
     /// How long a connection may take to send its request.
     static let requestTimeLimit: TimeAmount = .seconds(10)
+    /// The most connections open at once: a browser opens a few; a local program opening thousands must not make
+    /// the bridge hold thousands.
+    static let maximumConnections = 32
+
+    /// Where the person enters the sign-in (``SignInLink``): its path redirects to the authorization URL and sets
+    /// the cookie, and from then on a callback without that cookie is refused (and the sign-in keeps waiting).
+    public struct Entrance: Sendable {
+        /// The link's path (`/sign-in/RANDOM`).
+        public var path: String
+        /// The authorization URL the link redirects to.
+        public var destination: URL
+        /// The cookie's value.
+        public var cookie: String
+        /// When the sign-in expires, and the cookie with it.
+        public var expiresAt: Date
+
+        /// The entrance of `link`, leading to `destination` until `expiresAt`.
+        public init(link: SignInLink, destination: URL, expiresAt: Date) {
+            self.path = link.path
+            self.destination = destination
+            self.cookie = link.cookie
+            self.expiresAt = expiresAt
+        }
+    }
 
     /// The port listened on (the one asked for, or the one the system chose for port 0).
     public let port: Int
@@ -44,18 +70,20 @@ public final class LoopbackCallbackServer: Sendable {
     /// The redirect URI that reaches this listener: `http://127.0.0.1:PORT/callback`.
     public var redirectURI: String { "http://\(Self.host):\(self.port)\(Self.callbackPath)" }
 
-    /// Listens on `127.0.0.1:port` (`0` lets the system choose).
+    /// Listens on `127.0.0.1:port` (`0` lets the system choose), with `entrance` when the person enters through a
+    /// ``SignInLink``.
     ///
     /// `SO_REUSEADDR` is set (except on Windows, where it would let another program's listener be taken over), so
     /// the connections a killed bridge left in `TIME_WAIT` do not keep its successor off the port; a program that
     /// is listening there still does.
     ///
     /// - Throws: ``BridgeError/configuration(_:)`` saying what holds the port back and how to choose another.
-    public static func bind(port: Int) async throws(BridgeError) -> LoopbackCallbackServer {
+    public static func bind(port: Int, entrance: Entrance? = nil) async throws(BridgeError) -> LoopbackCallbackServer {
         guard (0...65535).contains(port) else {
             throw .configuration("the callback port \(port) is not between 1 and 65535; pass --callback-port")
         }
         let inbox = CallbackInbox()
+        let connections = ConnectionCount()
         var bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 16)
         #if !os(Windows)
@@ -63,9 +91,15 @@ public final class LoopbackCallbackServer: Sendable {
         #endif
         bootstrap = bootstrap.childChannelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
+                guard connections.open() else {
+                    // Closed before anything is read: the browser's own connections are long done by then.
+                    channel.close(promise: nil)
+                    return
+                }
+                channel.closeFuture.whenComplete { _ in connections.closed() }
                 try channel.pipeline.syncOperations.addHandler(RequestLimit())
                 try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                try channel.pipeline.syncOperations.addHandler(CallbackHandler(inbox: inbox))
+                try channel.pipeline.syncOperations.addHandler(CallbackHandler(inbox: inbox, entrance: entrance))
             }
         }
         let channel: any Channel
@@ -150,19 +184,38 @@ private final class RequestLimit: ChannelInboundHandler {
     }
 }
 
-/// Answers one request per connection: the callback query goes to the inbox, everything else is refused.
+/// How many connections the listener has open, shared by its event loops.
+private final class ConnectionCount: Sendable {
+    private let count = NIOLockedValueBox(0)
+
+    /// Counts a new connection; `false` (not counted) when ``LoopbackCallbackServer/maximumConnections`` are open.
+    func open() -> Bool {
+        self.count.withLockedValue { count in
+            guard count < LoopbackCallbackServer.maximumConnections else { return false }
+            count += 1
+            return true
+        }
+    }
+
+    func closed() { self.count.withLockedValue { $0 -= 1 } }
+}
+
+/// Answers one request per connection: the entrance redirects, the callback query goes to the inbox, everything
+/// else is refused.
 private final class CallbackHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     let inbox: CallbackInbox
+    let entrance: LoopbackCallbackServer.Entrance?
     private var head: HTTPRequestHead?
     private var hasBody = false
     private var answered = false
     private var timeLimit: Scheduled<Void>?
 
-    init(inbox: CallbackInbox) {
+    init(inbox: CallbackInbox, entrance: LoopbackCallbackServer.Entrance?) {
         self.inbox = inbox
+        self.entrance = entrance
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -202,10 +255,37 @@ private final class CallbackHandler: ChannelInboundHandler {
         guard Self.isLocalHost(head.headers.first(name: "host"), port: context.channel.localAddress?.port) else {
             return self.respond(.wrongHost, context: context)
         }
+        let port = context.channel.localAddress?.port ?? 0
+        if let entrance = self.entrance, path == entrance.path {
+            return self.respond(.enter(entrance, port: port), context: context)
+        }
         guard path == LoopbackCallbackServer.callbackPath else { return self.respond(.notFound, context: context) }
+        if let entrance = self.entrance, !Self.carriesCookie(head.headers, entrance, port: port) {
+            // Not judged at all: the sign-in keeps waiting for the browser the person opened the link in.
+            return self.respond(.otherBrowser, context: context)
+        }
         self.inbox.deliver(query: query, on: context.eventLoop).assumeIsolated().whenSuccess { page in
             self.respond(page, context: context)
         }
+    }
+
+    /// Whether the request carries the entrance's cookie (compared in constant time).
+    static func carriesCookie(
+        _ headers: HTTPHeaders,
+        _ entrance: LoopbackCallbackServer.Entrance,
+        port: Int
+    ) -> Bool {
+        let name = SignInLink.cookieName(port: port)
+        var found = false
+        for header in headers["cookie"] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name else { continue }
+                let value = parts[1].trimmingCharacters(in: .whitespaces)
+                if AuthorizationCallback.constantTimeEqual(value, entrance.cookie) { found = true }
+            }
+        }
+        return found
     }
 
     /// Whether the `Host` header names this listener: a page whose name was rebound to 127.0.0.1 (DNS

@@ -17,6 +17,8 @@ public struct PendingSignIn: Codable, Sendable, Hashable {
     public var scope: String?
     /// A browser sign-in: the request, with its PKCE verifier and `state`.
     public var request: AuthorizationRequest?
+    /// A browser sign-in: the link the person opens, which leads to the request's URL.
+    public var link: SignInLink?
     /// A device-code sign-in (the device code is a secret, as the PKCE verifier is: the file is 0600).
     public var device: DeviceAuthorization?
     public var startedAt: Date
@@ -25,22 +27,32 @@ public struct PendingSignIn: Codable, Sendable, Hashable {
     /// The process that started it, for the log only.
     public var pid: Int32
 
-    /// What a person must do, for logs and the host's errors: "sign in at URL", or "open URL and enter the code C".
+    /// What a person must do, for the host's errors, its log and the `initialize` the bridge answers: "sign in at
+    /// LINK" (the ``SignInLink``, never the authorization URL with its `state`), or "open URL and enter the code
+    /// shown in the bridge's log". What reaches the host may reach its model, and whoever holds a device's user
+    /// code can approve it with an account of their own: the code goes only to the bridge's log
+    /// (``logInstructions``).
     public var instructions: String {
         if let device {
-            if let complete = device.verificationURIComplete {
-                return "open \(device.verificationURI) and enter the code \(device.userCode) (or open \(complete))"
-            }
-            return "open \(device.verificationURI) and enter the code \(device.userCode)"
+            return "open \(device.verificationURI) and enter the code shown in mcp-bridge's log (its standard error)"
         }
-        return "sign in at \(self.request?.url.absoluteString ?? "(unknown)")"
+        return "sign in at \(self.link?.url ?? "the link in mcp-bridge's log")"
+    }
+
+    /// ``instructions`` with the device's user code, for the bridge's standard error only.
+    public var logInstructions: String {
+        guard let device else { return self.instructions }
+        if let complete = device.verificationURIComplete {
+            return "open \(device.verificationURI) and enter the code \(device.userCode) (or open \(complete))"
+        }
+        return "open \(device.verificationURI) and enter the code \(device.userCode)"
     }
 
     /// Whether it can still finish at `now`.
     public func isLive(at now: Date) -> Bool { now < self.expiresAt }
 
     enum CodingKeys: String, CodingKey {
-        case issuer, resource, scope, request, device, pid
+        case issuer, resource, scope, request, link, device, pid
         case clientID = "client_id"
         case startedAt = "started_at"
         case expiresAt = "expires_at"

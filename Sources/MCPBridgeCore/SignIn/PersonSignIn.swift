@@ -45,7 +45,8 @@ struct PersonSignIn: Sendable {
         else { return nil }
         switch self.plan.grant {
         case .authorizationCode:
-            guard let request = pending.request, request.redirectURI == credentials.redirectURI else { return nil }
+            guard let request = pending.request, pending.link != nil, request.redirectURI == credentials.redirectURI
+            else { return nil }
         case .deviceCode:
             guard pending.device != nil else { return nil }
         case .clientCredentials:
@@ -59,10 +60,10 @@ struct PersonSignIn: Sendable {
     }
 
     private func announce(_ pending: PendingSignIn) {
-        let instructions = pending.instructions
-        self.provider.status.started(instructions)
-        // stderr is the host's log (Claude Desktop keeps it per server); the host's errors repeat it.
-        self.logger.notice("To use \(self.provider.resource.absoluteString), \(instructions)")
+        self.provider.status.started(pending.instructions)
+        // stderr is the host's log (Claude Desktop keeps it per server); the host's errors repeat the instructions,
+        // without a device's user code.
+        self.logger.notice("To use \(self.provider.resource.absoluteString), \(pending.logInstructions)")
     }
 
     private func browser(_ credentials: StoredCredentials, client: ClientAuthentication) async throws -> TokenResponse {
@@ -92,6 +93,7 @@ struct PersonSignIn: Sendable {
                 clientID: credentials.clientID,
                 scope: self.plan.scope,
                 request: request,
+                link: try SignInLink(redirectURI: redirectURI),
                 device: nil,
                 startedAt: now,
                 expiresAt: now.addingTimeInterval(Self.seconds(self.settings.flowLifetime)),
@@ -99,18 +101,21 @@ struct PersonSignIn: Sendable {
             )
             takenOver = false
         }
-        guard let request = pending.request else {
+        guard let request = pending.request, let link = pending.link, let linkURL = URL(string: link.url) else {
             throw BridgeError.authorization("the pending sign-in has no request")
         }
         // Listening before anything points a browser here, so the redirect cannot arrive first.
-        let listener = try await LoopbackCallbackServer.bind(port: self.provider.callbackPort)
+        let listener = try await LoopbackCallbackServer.bind(
+            port: self.provider.callbackPort,
+            entrance: .init(link: link, destination: request.url, expiresAt: pending.expiresAt)
+        )
         do {
             if !takenOver { try self.store.savePendingSignIn(pending) }
             self.announce(pending)
             if !takenOver {
                 if self.settings.openBrowser {
                     let launcher = BrowserLauncher(command: self.settings.browserCommand, logger: self.logger)
-                    if !launcher.open(request.url) {
+                    if !launcher.open(linkURL) {
                         self.logger.warning("Could not open a browser: open the sign-in URL above yourself")
                     }
                 } else {
@@ -175,6 +180,7 @@ struct PersonSignIn: Sendable {
                 clientID: credentials.clientID,
                 scope: self.plan.scope,
                 request: nil,
+                link: nil,
                 device: authorization,
                 startedAt: now,
                 expiresAt: min(

@@ -1,11 +1,11 @@
 /// Text from a server or a browser made safe to write to a log, a terminal or a page.
-enum PrintableText {
+public enum PrintableText {
     /// How much of such a text is kept.
-    static let defaultLimit = 300
+    public static let defaultLimit = 300
 
     /// `text` without control, format (bidirectional overrides) or separator characters, which could forge or
     /// hide log lines, cut to `limit` characters.
-    static func clean(_ text: String, limit: Int = PrintableText.defaultLimit) -> String {
+    public static func clean(_ text: String, limit: Int = PrintableText.defaultLimit) -> String {
         let kept = text.unicodeScalars.filter { scalar in
             switch scalar.properties.generalCategory {
             case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned: false

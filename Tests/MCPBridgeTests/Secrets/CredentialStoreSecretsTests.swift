@@ -124,6 +124,38 @@ struct CredentialStoreSecretsTests {
         #expect(loaded.accessToken == "a-token")
     }
 
+    @Test("strict (signing out): a store that cannot be read or cleared is an error, and the file stays")
+    func strictFails() async throws {
+        defer { try? FileManager.default.removeItem(at: self.directory) }
+        let secrets = MemorySecretStore()
+        let store = CredentialStore(directory: self.directory, secrets: secrets)
+        let credentials = Self.credentials()
+        try await store.save(credentials)
+        let account = try #require(secrets.items.keys.first)
+        secrets.fail(with: .configuration("the keyring is locked"))
+        let (issuer, resource) = (credentials.issuer, credentials.resource)
+        await #expect(throws: BridgeError.self) {
+            try await store.loadWithSecrets(issuer: issuer, resource: resource, strict: true)
+        }
+        await #expect(throws: BridgeError.self) {
+            try await store.remove(issuer: issuer, resource: resource, strict: true)
+        }
+        #expect(try store.load(issuer: issuer, resource: resource)?.secretsInSystemStore == true)
+        // Once the keyring answers again, the same sign-out finishes.
+        secrets.fail(with: nil)
+        let loaded = try await store.loadWithSecrets(issuer: issuer, resource: resource, strict: true)
+        #expect(loaded?.refreshToken == "r-token")
+        try await store.remove(issuer: issuer, resource: resource, strict: true)
+        #expect(secrets.items[account] == nil)
+        #expect(try store.load(issuer: issuer, resource: resource) == nil)
+        // The file store alone cannot reach secrets kept in the keyring: strict says so.
+        try await store.save(credentials)
+        let fileOnly = CredentialStore(directory: self.directory, secrets: nil)
+        await #expect(throws: BridgeError.self) {
+            try await fileOnly.loadWithSecrets(issuer: issuer, resource: resource, strict: true)
+        }
+    }
+
     @Test("keychain forced: a failing store is an error that names the way out, and nothing is written")
     func requiredFails() async throws {
         defer { try? FileManager.default.removeItem(at: self.directory) }

@@ -33,13 +33,13 @@ struct DBusDeadlineTests {
         deinit { close(self.fd) }
     }
 
-    @Test("a bus that never answers: a timeout error within the deadline")
+    /// The time limit only catches a hang; how soon the error comes is not asserted (no timings in unit tests:
+    /// a loaded CI machine once took 5.8 s to run a 300 ms deadline's test).
+    @Test("a bus that never answers: a timeout error, not a hang", .timeLimit(.minutes(1)))
     func silentBus() async throws {
         let bus = try SilentBus()
         let store = try SecretServiceStore(busAddress: "unix:abstract=\(bus.name)", callTimeout: .milliseconds(300))
-        let start = ContinuousClock.now
         let error = await #expect(throws: BridgeError.self) { try await store.read(account: "a") }
-        #expect(ContinuousClock.now - start < .seconds(5))
         guard case .timeout(let detail) = error else {
             Issue.record("expected a timeout, got \(String(describing: error))")
             return

@@ -19,6 +19,15 @@ struct BrowserLauncherTests {
         #expect(BrowserLauncher.words(#"trailing\"#) == nil)
     }
 
+    @Test("the browser gets the bridge's environment without its MCP_BRIDGE_* settings (a client secret among them)")
+    func environment() {
+        let environment = BrowserLauncher.childEnvironment([
+            "PATH": "/usr/bin", "DISPLAY": ":0", "MCP_BRIDGE_CLIENT_SECRET": "s3cret", "mcp_bridge_home": "/x",
+            "BROWSER": "firefox",
+        ])
+        #expect(environment == ["PATH": "/usr/bin", "DISPLAY": ":0", "BROWSER": "firefox"])
+    }
+
     @Test("%s is replaced by the URL, else the URL is the last word; entries are tried in order")
     func commands() {
         #expect(

@@ -125,18 +125,22 @@ struct DBusSignalMatch: Equatable, Sendable {
     var member: String
     /// The first argument, when it is a string (`NameOwnerChanged`'s bus name).
     var firstArgument: String?
+    /// The unique name (`:1.42`) of the only connection whose signals count: any program on the bus may emit a
+    /// signal with any path, so one that answers for a service is matched on that service's owner.
+    var sender: String?
 
     /// The rule for `AddMatch`. The values are object paths and D-Bus names, which cannot contain quotes.
     var rule: String {
         var parts = ["type='signal'", "interface='\(self.interface)'", "member='\(self.member)'"]
         if let path = self.path { parts.append("path='\(path)'") }
         if let firstArgument = self.firstArgument { parts.append("arg0='\(firstArgument)'") }
+        if let sender = self.sender { parts.append("sender='\(sender)'") }
         return parts.joined(separator: ",")
     }
 
     func matches(_ message: DBusMessage) -> Bool {
         guard message.kind == .signal, message.interface == self.interface, message.member == self.member,
-            self.path == nil || message.path == self.path
+            self.path == nil || message.path == self.path, self.sender == nil || message.sender == self.sender
         else { return false }
         guard let firstArgument = self.firstArgument else { return true }
         return (try? message.arguments())?.first?.string == firstArgument

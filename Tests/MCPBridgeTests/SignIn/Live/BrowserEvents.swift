@@ -58,9 +58,14 @@ final class BrowserEvents: Sendable {
     /// How many times a browser was opened so far.
     var openings: Int { self.events("opened").count }
 
-    /// The authorization URLs browsers were opened with, in order.
+    /// The URLs browsers were opened with (the bridge's sign-in links), in order.
     var openedURLs: [URLComponents] {
         self.events("opened").compactMap { $0["url"]?.stringValue.flatMap(URLComponents.init(string:)) }
+    }
+
+    /// The authorization URLs the sign-in links redirected the browsers to, in order (signin_browser.py only).
+    var authorizationURLs: [URLComponents] {
+        self.events("authorization").compactMap { $0["url"]?.stringValue.flatMap(URLComponents.init(string:)) }
     }
 
     /// The `count + 1`th event named `name` (seen or still to come); a browser's `error` event fails the wait at

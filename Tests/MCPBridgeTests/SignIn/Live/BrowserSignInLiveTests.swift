@@ -27,12 +27,17 @@ struct BrowserSignInLiveTests {
         #expect(callback["status"] == 200, "\(callback)")
         #expect(callback["pages"] == ["sign-in", "consent"], "\(callback)")
         #expect(callback["text"]?.stringValue?.contains("Signed in") == true, "\(callback)")
+        // The log names the bridge's own sign-in link, never the authorization URL (its state stays private); the
+        // link led the browser on to the authorization server.
         let announced = try await bridge.signInURL()
         let opened = try #require(rig.browser.openedURLs.first)
         #expect(announced == opened)
-        #expect(opened.parameter("code_challenge_method") == "S256")
-        #expect(opened.parameter("resource") == server.mcpURL.absoluteString)
-        #expect(opened.parameter("redirect_uri")?.hasPrefix("http://127.0.0.1:") == true)
+        #expect(opened.host == "127.0.0.1" && opened.path.hasPrefix("/sign-in/"), "\(opened)")
+        #expect(!bridge.stderr.lines.contains { $0.contains("state=") }, "the log holds an authorization URL")
+        let authorization = try #require(rig.browser.authorizationURLs.first)
+        #expect(authorization.parameter("code_challenge_method") == "S256")
+        #expect(authorization.parameter("resource") == server.mcpURL.absoluteString)
+        #expect(authorization.parameter("redirect_uri") == "http://127.0.0.1:\(opened.port ?? 0)/callback")
         #expect(server.auditCount("client.registered") == 1)
         #expect(server.tokensIssued("authorization_code") == 1)
         bridge.closeInput()
@@ -110,11 +115,9 @@ struct BrowserSignInLiveTests {
         let taken = try ListeningLoopbackPort()
         let bridge = try rig.bridge(server.mcpURL, ["--callback-port", String(taken.port), "--sign-in-wait", "10"])
         bridge.send(Lines.initialize())
-        let started = ContinuousClock.now
         bridge.send(Lines.call("w", "whoami", "{}"))
         let answer = try await bridge.answer("w")
         let message = try #require(answer["error"]?["message"]?.stringValue, "not an error: \(answer)")
-        #expect(ContinuousClock.now - started < .seconds(15), "the error took \(ContinuousClock.now - started)")
         let logged = try await bridge.stderr.line(timeout: .seconds(10)) {
             $0.contains(String(taken.port)) && $0.contains("--callback-port")
         }
@@ -132,11 +135,9 @@ struct BrowserSignInLiveTests {
         defer { rig.cleanUp() }
         let server = try await rig.server()
         let bridge = try rig.bridge(server.mcpURL, ["--sign-in-wait", "2"])
-        let started = ContinuousClock.now
+        // The sign-in is held until the test releases it, so any answer to these is the bridge not waiting on it.
         let initialize = try await bridge.call(Lines.initialize(), id: "init")
-        let handshake = ContinuousClock.now - started
         #expect(initialize["result"]?["protocolVersion"] != nil, "\(initialize)")
-        #expect(handshake < .seconds(8), "initialize took \(handshake)")
         bridge.send(Lines.initialized)
         try await rig.browser.next("held")
 
@@ -145,7 +146,7 @@ struct BrowserSignInLiveTests {
         let waited = ContinuousClock.now - asked
         let message = try #require(early["error"]?["message"]?.stringValue, "not an error: \(early)")
         #expect(message.contains("sign in at"), "\(message)")
-        #expect(waited >= .seconds(2) && waited < .seconds(10), "the call waited \(waited)")
+        #expect(waited >= .seconds(2), "the call did not wait for --sign-in-wait: \(waited)")
 
         // The person finishes: the same bridge then answers.
         rig.hold?.release()

@@ -12,12 +12,44 @@ struct ClientChoiceSignInLiveTests {
     func preRegisteredClientWithSecret() async throws {
         let rig = try await SignInRig()
         defer { rig.cleanUp() }
-        try await Self.signInAsPreRegistered(rig, registration: []) { client, directory in
+        let (server, arguments) = try await Self.signInAsPreRegistered(rig, registration: []) { client, directory in
             let secret = try #require(client["client_secret"]?.stringValue)
             let file = directory.appendingPathComponent("client-secret")
             try Data((secret + "\n").utf8).write(to: file)
             return (["--client-secret-file", file.path], secret)
         }
+
+        // The client is pinned to the issuer it was first used with: when the server names another one (here the
+        // record says the client was used elsewhere), its secret is sent nowhere and the error says why.
+        let elsewhere = "http://127.0.0.1:9/elsewhere"
+        let resource = try #require(try rig.storedCredentials()["resource"]?.stringValue)
+        // No tokens left, so the next bridge must sign in (a stored token is used as it is, wherever it came from).
+        try rig.editStoredCredentials { credentials in
+            credentials["issuer"] = .string(elsewhere)
+            for key in ["access_token", "refresh_token", "token_expires_at"] { credentials[key] = nil }
+        }
+        // Under the name the store gives that issuer's credentials (a digest of issuer and resource).
+        let file = try #require(rig.harness.credentialFiles().first)
+        let name = SHA256.hash(data: Data("\(elsewhere)\n\(resource)".utf8)).prefix(16)
+            .map { String(format: "%02x", $0) }.joined()
+        try #require(
+            rename(file.path, file.deletingLastPathComponent().appendingPathComponent("\(name).json").path) == 0
+        )
+        let tokensBefore = server.tokensIssued("authorization_code")
+        let moved = try rig.bridge(server.mcpURL, arguments)
+        moved.send(Lines.initialize())
+        moved.send(Lines.initialized)
+        moved.send(Lines.call("w", "whoami", "{}"))
+        // Refused at the handshake where the server asks for a token there, else at the call.
+        let handshake = try await moved.answer("init")
+        let refused = handshake["error"] != nil ? handshake : try await moved.answer("w")
+        let message = refused["error"]?["message"]?.stringValue ?? ""
+        #expect(message.contains("was used with http://127.0.0.1:9/elsewhere"), "\(refused)")
+        #expect(message.contains("mcp-bridge logout"), "\(refused)")
+        #expect(server.tokensIssued("authorization_code") == tokensBefore)
+        #expect(rig.browser.openings == 1)
+        moved.closeInput()
+        _ = await moved.waitForExit()
     }
 
     @Test("a pre-registered client that signs its token requests (private_key_jwt, RFC 7523)")
@@ -39,7 +71,7 @@ struct ClientChoiceSignInLiveTests {
         try Data(jwks.serialized()).write(to: jwksFile)
         let keyFile = directory.appendingPathComponent("client-key.pem")
         try Data(key.pemRepresentation.utf8).write(to: keyFile)
-        try await Self.signInAsPreRegistered(
+        _ = try await Self.signInAsPreRegistered(
             rig,
             registration: ["--auth-method", "private_key_jwt", "--jwks-file", jwksFile.path]
         ) { client, _ in
@@ -55,7 +87,7 @@ struct ClientChoiceSignInLiveTests {
         _ rig: SignInRig,
         registration: [String],
         credentials: (JSONValue, URL) throws -> (arguments: [String], secret: String?)
-    ) async throws {
+    ) async throws -> (server: ChildProcess, arguments: [String]) {
         // A port for the redirect URI, the operator's choice, passed to the bridge with --callback-port. Held until
         // the bridge starts, so no server of a parallel test is given it meanwhile.
         var reserved: ListeningLoopbackPort? = try ListeningLoopbackPort()
@@ -75,16 +107,14 @@ struct ClientChoiceSignInLiveTests {
 
         let server = try await rig.server()
         reserved = nil
-        let bridge = try rig.bridge(
-            server.mcpURL,
-            ["--client-id", clientID, "--callback-port", String(port)] + arguments
-        )
+        let bridgeArguments = ["--client-id", clientID, "--callback-port", String(port)] + arguments
+        let bridge = try rig.bridge(server.mcpURL, bridgeArguments)
         _ = try await bridge.initialize()
         let answer = try await bridge.call(Lines.call("w", "whoami", "{}"), id: "w")
         let identity = try #require(answer["result"]?["structuredContent"], "\(answer)")
         #expect(identity["person"]?["username"] == "alice")
         #expect(identity["clientId"]?.stringValue == clientID)
-        #expect(rig.browser.openedURLs.first?.parameter("redirect_uri") == redirectURI)
+        #expect(rig.browser.authorizationURLs.first?.parameter("redirect_uri") == redirectURI)
         #expect(server.auditCount("client.registered") == 0)
         #expect(server.tokensIssued("authorization_code") == 1)
         #expect(try rig.storedCredentials()["client_id"]?.stringValue == clientID)
@@ -93,6 +123,7 @@ struct ClientChoiceSignInLiveTests {
         if let secret {
             for line in bridge.stderr.lines { #expect(!line.contains(secret), "the client secret was logged: \(line)") }
         }
+        return (server, bridgeArguments)
     }
 
     @Test("a Client ID Metadata Document: the server fetches it, nobody registers")
@@ -123,7 +154,7 @@ struct ClientChoiceSignInLiveTests {
         let identity = try #require(answer["result"]?["structuredContent"], "\(answer)")
         #expect(identity["person"]?["username"] == "alice")
         #expect(identity["clientId"]?.stringValue == documentURL)
-        #expect(rig.browser.openedURLs.first?.parameter("client_id") == documentURL)
+        #expect(rig.browser.authorizationURLs.first?.parameter("client_id") == documentURL)
         try await site.stderr.line { $0 == "GET /client-metadata.json 200" }
         try await server.awaitTokenIssued("authorization_code")
         #expect(server.auditCount("client.registered") == 0)

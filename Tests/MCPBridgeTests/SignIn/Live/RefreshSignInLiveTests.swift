@@ -90,7 +90,7 @@ struct RefreshSignInLiveTests {
 
         let answer = try await bridge.call(Lines.call("w", "whoami", "{}"), id: "w")
         #expect(answer["result"]?["structuredContent"]?["person"]?["username"] == "alice", "\(answer)")
-        let urls = rig.browser.openedURLs
+        let urls = rig.browser.authorizationURLs
         #expect(urls.count == 2, "\(rig.browser.events)")
         #expect(urls.first?.parameter("scope") == OAuthScope.read)
         // A form-encoded space (`+`) is a space too.

@@ -116,12 +116,19 @@ extension SignInRig {
     /// Makes the stored access token look as good as expired (issued an hour ago, expired a minute ago), so the
     /// next bridge refreshes it before its first request: an expiring token without waiting for one to expire.
     func expireStoredToken() throws {
+        try self.editStoredCredentials { credentials in
+            try #require(credentials["access_token"]?.stringValue != nil, "no access token stored: \(credentials)")
+            let now = Int(Date().timeIntervalSince1970)
+            credentials["token_expires_at"] = .number(JSONNumber(now - 60))
+            credentials["token_issued_at"] = .number(JSONNumber(now - 3660))
+        }
+    }
+
+    /// Changes the one credential file the bridges wrote.
+    func editStoredCredentials(_ edit: (inout [String: JSONValue]) throws -> Void) throws {
         let file = try #require(self.harness.credentialFiles().first)
         var credentials = try self.storedCredentials()
-        try #require(credentials["access_token"]?.stringValue != nil, "no access token stored: \(credentials)")
-        let now = Int(Date().timeIntervalSince1970)
-        credentials["token_expires_at"] = .number(JSONNumber(now - 60))
-        credentials["token_issued_at"] = .number(JSONNumber(now - 3660))
+        try edit(&credentials)
         // Written as the store writes: a new 0600 file renamed over the old one.
         let temporary = file.appendingPathExtension("edit")
         try Data(JSONValue.object(credentials).serialized()).write(to: temporary)
