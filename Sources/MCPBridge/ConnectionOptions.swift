@@ -1,9 +1,14 @@
 import ArgumentParser
-import Foundation
 import Logging
 import MCPBridgeCore
 import MCPCommandLine
 import NIOCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The options every command that talks to a server shares.
 struct ConnectionOptions: ParsableArguments {

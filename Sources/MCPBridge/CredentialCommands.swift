@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import MCPBridgeCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `mcp-bridge register <url>`: registers by DCR now, from a terminal.
 struct RegisterCommand: AsyncParsableCommand {

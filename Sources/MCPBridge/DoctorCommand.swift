@@ -1,7 +1,12 @@
 import ArgumentParser
-import Foundation
 import MCPBridgeCore
 import MCPCommandLine
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `mcp-bridge doctor <url>`: checks every step to a working session and says how to fix the first that fails.
 struct DoctorCommand: AsyncParsableCommand {

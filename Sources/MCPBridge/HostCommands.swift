@@ -1,6 +1,23 @@
 import ArgumentParser
-import Foundation
 import MCPBridgeCore
+import MCPCommandLine
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+#if os(Linux)
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+#elseif canImport(FoundationEssentials)
+// `Bundle`, which FoundationEssentials lacks; full Foundation is part of the system on macOS and Windows.
+import Foundation
+#endif
 
 /// `mcp-bridge config claude|cursor|claude-code <url>`: prints the snippet to paste.
 struct ConfigCommand: ParsableCommand {
@@ -41,8 +58,8 @@ struct ConfigCommand: ParsableCommand {
             )
         )
         if let file = app.configFile(environment: ProcessInfo.processInfo.environment) {
-            FileHandle.standardError.write(
-                Data("Merge this into \(file.path), or run `mcp-bridge install \(app.rawValue) \(self.url)`.\n".utf8)
+            StandardError.write(
+                "Merge this into \(file.path), or run `mcp-bridge install \(app.rawValue) \(self.url)`.\n"
             )
         }
     }
@@ -116,14 +133,21 @@ enum HostCommandSupport {
 
     /// "mcp-example-com" for https://mcp.example.com/mcp; the port is kept when it is not the default.
     static func defaultName(for url: URL) -> String {
-        var name = (url.host ?? "remote").replacingOccurrences(of: ".", with: "-")
+        var name = (url.host ?? "remote").replacing(".", with: "-")
         if let port = url.port { name += "-\(port)" }
         return name
     }
 
     /// This binary's absolute path: desktop apps do not search the shell's PATH.
     static func executablePath() -> String {
+        #if os(Linux)
+        // What Foundation's `Bundle.main.executablePath` reads there too; FoundationEssentials has no `Bundle`.
+        var buffer = [CChar](repeating: 0, count: 4097)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        if count > 0 { return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+        #else
         if let path = Bundle.main.executablePath { return path }
+        #endif
         return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
     }
 }

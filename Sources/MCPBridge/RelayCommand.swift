@@ -1,8 +1,23 @@
 import ArgumentParser
-import Foundation
 import Logging
 import MCPBridgeCore
 import NIOCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(ucrt)
+import ucrt
+#endif
 
 /// The default command: relay stdio to the server.
 struct RelayCommand: AsyncParsableCommand {

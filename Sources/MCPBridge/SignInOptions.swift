@@ -1,7 +1,13 @@
 import ArgumentParser
-import Foundation
 import MCPBridgeCore
 import MCPCommandLine
+import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// How a person signs in, as whom, and where the secrets live: the options every command that talks to a server
 /// shares (part of ``ConnectionOptions``).
@@ -139,7 +145,7 @@ struct SignInOptions: ParsableArguments {
             }
         }
         let secret = try secretFile.map { try Self.read($0, name: "--client-secret-file") } ?? secretValue
-        let trimmed = secret?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = secret?.trimmingWhitespace()
         if let trimmed, trimmed.isEmpty { throw ValidationError("the client secret is empty") }
         return PreRegisteredClient(clientID: clientID, authentication: trimmed.map { .secret($0) } ?? .none)
     }

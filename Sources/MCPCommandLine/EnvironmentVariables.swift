@@ -1,5 +1,10 @@
 public import ArgumentParser
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// The environment as `mcp-server` and `mcp-bridge` read it: a flag on the command line wins over its variable,
 /// and a variable set to the empty string counts as unset, so `MCP_SERVER_PORT=` and a host config's
@@ -41,8 +46,7 @@ public struct EnvironmentVariables: Sendable {
     /// A repeatable flag's values when the command line gave any, else the comma-separated list in variable `name`.
     public func list(_ flags: [String], env name: String) -> [String] {
         if !flags.isEmpty { return flags }
-        return (self[name] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
+        return (self[name] ?? "").split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 
     private static func invalid<Value: ExpressibleByArgument>(
@@ -59,5 +63,17 @@ public struct EnvironmentVariables: Sendable {
             expected = "a valid value"
         }
         return ValidationError("\(name)=\(text) is not \(expected)")
+    }
+}
+
+extension Substring {
+    /// Without leading and trailing white space (`Character.isWhitespace`). Written here because
+    /// `trimmingCharacters(in:)` is not in FoundationEssentials and this module does not depend on MCPWire, which
+    /// has the public one.
+    fileprivate func trimmingWhitespace() -> String {
+        guard let first = self.firstIndex(where: { !$0.isWhitespace }),
+            let last = self.lastIndex(where: { !$0.isWhitespace })
+        else { return "" }
+        return String(self[first...last])
     }
 }

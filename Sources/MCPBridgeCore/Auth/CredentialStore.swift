@@ -1,9 +1,24 @@
 import Crypto
-public import Foundation
 public import Logging
 import MCPWire
 import NIOConcurrencyHelpers
 import NIOPosix
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(ucrt)
+import ucrt
+#endif
 
 /// The per-user directory of bridge credentials, shared safely by every copy of the bridge.
 ///
@@ -141,7 +156,17 @@ public struct CredentialStore: Sendable {
                 )
                 return credentials
             }
-            try CredentialSecrets(decoding: item).fill(&filled)
+            do {
+                try CredentialSecrets(decoding: item).fill(&filled)
+            } catch  where strict {
+                // Signing out: a damaged item holds nothing that could be revoked, and refusing here would make
+                // every logout fail for good; it goes on without the secrets, and deletes the item.
+                self.logger?.notice(
+                    "The system secret store's item for these credentials is damaged; it is deleted unread",
+                    metadata: ["credentials.file": "\(self.account(for: credentials)).json", "store": "\(store.name)"]
+                )
+                return credentials
+            }
         } catch {
             guard !strict else { throw .configuration("the system secret store (\(store.name)) failed: \(error)") }
             try self.fallBack(from: store, error)

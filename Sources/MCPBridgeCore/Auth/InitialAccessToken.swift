@@ -1,3 +1,5 @@
+import MCPWire
+
 /// The operator's initial access token for Dynamic Client Registration (RFC 7591 §3), which a server whose
 /// registration is not open asks for at its registration endpoint.
 ///
@@ -15,14 +17,4 @@ public struct InitialAccessToken: Sendable, Hashable, CustomStringConvertible, C
 
     public var description: String { "<redacted>" }
     public var debugDescription: String { "<redacted>" }
-}
-
-extension String {
-    /// Without leading and trailing white space (a token file usually ends with a newline).
-    fileprivate func trimmingWhitespace() -> String {
-        guard let first = self.firstIndex(where: { !$0.isWhitespace }),
-            let last = self.lastIndex(where: { !$0.isWhitespace })
-        else { return "" }
-        return String(self[first...last])
-    }
 }

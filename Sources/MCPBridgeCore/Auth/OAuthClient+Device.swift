@@ -1,5 +1,10 @@
-public import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// The device authorization grant (RFC 8628): a person signs in on any device with a code the bridge shows, while
 /// the bridge polls the token endpoint.

@@ -1,5 +1,10 @@
-import Foundation
 public import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// A person's sign-in: registering a native client (RFC 7591 with OpenID Connect's `application_type`),
 /// exchanging the authorization code (RFC 6749 §4.1.3 with RFC 7636's verifier), refreshing (RFC 6749 §6) and

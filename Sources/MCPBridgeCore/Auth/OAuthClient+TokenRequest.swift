@@ -1,8 +1,13 @@
 import AsyncHTTPClient
-import Foundation
 import MCPWire
 import NIOCore
 import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The one path every token request takes (RFC 6749 §3.2), whatever the grant: a form POST with the client's
 /// authentication and the RFC 8707 `resource`, an answer read up to ``OAuthClient/maximumResponseBytes``, and

@@ -1,8 +1,13 @@
 import AsyncHTTPClient
-public import Foundation
 public import MCPWire
 import NIOCore
 import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// The OAuth requests a bridge makes: discovery (RFC 9728, RFC 8414), registration (RFC 7591), tokens
 /// (RFC 6749 `client_credentials` with an RFC 8707 `resource`), and deletion (RFC 7592); the sign-in of a person

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// What the bridge keeps for one (authorization server, resource) pair: the registration and the current token.
 public struct StoredCredentials: Codable, Sendable, Hashable {

@@ -1,6 +1,11 @@
-import Foundation
 import Logging
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 extension TokenProvider {
     /// The loopback redirect URI of a browser sign-in: the same port every time for this server (so a
@@ -89,13 +94,16 @@ extension TokenProvider {
     /// A pre-registered client belongs to one authorization server, and its secret must reach no other. The
     /// first issuer it is used with is recorded (its credentials); when the server later names another issuer,
     /// nothing is sent there until the person says the move is expected (`logout`, which forgets the old one).
+    /// Trust on first use, per resource: the same client given for another server is pinned there separately.
     private nonisolated func checkPin(of client: PreRegisteredClient, issuer: String) throws(BridgeError) {
         let pinned = self.store.credentials(forResource: self.resource.absoluteString).first {
             $0.clientSource == .preRegistered && $0.clientID == client.clientID && $0.issuer != issuer
         }
         guard let pinned else { return }
+        // The issuers come from the server's metadata: shown cleaned of anything a terminal would act on.
+        let resource = PrintableText.clean(self.resource.absoluteString)
         throw .authorization(
-            "\(self.resource.absoluteString) now names the authorization server \(issuer), but client \(client.clientID) was used with \(pinned.issuer); its credentials are not sent to another server. If the move is expected, run `mcp-bridge logout \(self.resource.absoluteString)` and sign in again"
+            "\(resource) now names the authorization server \(PrintableText.clean(issuer)), but client \(PrintableText.clean(client.clientID)) was used with \(PrintableText.clean(pinned.issuer)); its credentials are not sent to another server. If the move is expected, run `mcp-bridge logout \(resource)` and sign in again"
         )
     }
 

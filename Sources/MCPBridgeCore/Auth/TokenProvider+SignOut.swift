@@ -1,6 +1,11 @@
-import Foundation
 import Logging
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 extension TokenProvider {
     /// Signs out of this server everywhere the bridge can: revokes the refresh and access tokens (RFC 7009) where

@@ -1,7 +1,12 @@
-public import Foundation
 public import Logging
 import MCPWire
 import NIOConcurrencyHelpers
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// Supplies the bearer token for one MCP server and recovers when the server refuses it.
 ///

@@ -1,6 +1,21 @@
 import Crypto
-import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(ucrt)
+import ucrt
+#endif
 
 /// What each server was found to speak, kept beside the credentials so every copy of the bridge (and every
 /// restart) skips the probe: one small file per server URL, written the way credentials are.

@@ -1,9 +1,14 @@
 import AsyncHTTPClient
-import Foundation
 import Logging
 import MCPWire
 import NIOCore
 import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Finds out which era a Streamable HTTP server speaks, the way the 2026-07-28 versioning rules tell a dual-era
 /// client to: a `server/discover` request first. A discovery result, or an error only a 2026-07-28 server sends

@@ -1,7 +1,12 @@
-import Foundation
 import Logging
 import MCPWire
 import NIOConcurrencyHelpers
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The connection the relay talks to: it finds out whether the server speaks the host's MCP era and, when it
 /// does not, translates (``LegacyHostTranslation``, ``ModernHostTranslation``); when it does, every message goes

@@ -1,7 +1,12 @@
-import Foundation
 import Logging
 import MCPWire
 import NIOConcurrencyHelpers
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// A legacy host (it opened with `initialize`) in front of a 2026-07-28 server.
 ///

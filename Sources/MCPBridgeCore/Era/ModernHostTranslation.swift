@@ -1,7 +1,12 @@
-import Foundation
 import Logging
 import MCPWire
 import NIOConcurrencyHelpers
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// A 2026-07-28 host in front of a legacy server (one that opens with `initialize`).
 ///

@@ -1,6 +1,11 @@
-import Foundation
 import MCPWire
 import NIOConcurrencyHelpers
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The calls waiting for a modern host to retry with the input a legacy server asked for, by the `requestState`
 /// the host was given. Bounded in number and age: a host that never retries does not keep calls open upstream.

@@ -1,11 +1,26 @@
 public import AsyncHTTPClient
-import Foundation
 public import Logging
 import MCPWire
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(ucrt)
+import ucrt
+#endif
 
 /// The one HTTP client a bridge uses (connections pooled and reused), with the bridge's failure policy:
 /// connection failures are retried with backoff for a bounded window (nothing was sent, so nothing can be

@@ -1,7 +1,13 @@
 import AsyncHTTPClient
-import Foundation
+import MCPWire
 import NIOCore
 import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 extension HTTPClientResponse {
     /// The largest error body read: enough for any JSON-RPC error or OAuth error a server sends with a status.
@@ -10,7 +16,7 @@ extension HTTPClientResponse {
     /// The media type of the body, lower-cased, without parameters.
     var mediaType: String {
         let value = self.headers.first(name: "content-type") ?? ""
-        return value.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return value.split(separator: ";").first.map { $0.trimmingOWS().lowercased() } ?? ""
     }
 
     /// Reads the body and drops it, so the connection goes back to the pool for the next request. A body larger

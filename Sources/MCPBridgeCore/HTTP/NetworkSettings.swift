@@ -1,8 +1,13 @@
 public import AsyncHTTPClient
-public import Foundation
 import MCPWire
 public import NIOCore
 import NIOSSL
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// How the bridge reaches the network: proxy, extra trust roots, timeouts, plain-HTTP policy.
 public struct NetworkSettings: Sendable {
@@ -142,7 +147,7 @@ public struct ProxySettings: Sendable, Hashable {
         }
         if let noProxy = value("no_proxy", "NO_PROXY") {
             for entry in noProxy.split(separator: ",") {
-                var pattern = entry.trimmingCharacters(in: .whitespaces).lowercased()
+                var pattern = entry.trimmingWhitespace().lowercased()
                 if pattern == "*" { return nil }
                 // "host:port" (but not a bare IPv6 address): the port does not matter here.
                 if pattern.filter({ $0 == ":" }).count == 1, let colon = pattern.firstIndex(of: ":") {
@@ -168,9 +173,10 @@ public struct ProxySettings: Sendable, Hashable {
             throw .configuration("only http:// proxies are supported (got \(raw))")
         }
         var authorization: String?
-        if let user = url.user {
-            let credentials =
-                "\(user.removingPercentEncoding ?? user):\((url.password ?? "").removingPercentEncoding ?? "")"
+        if let user = url.user(percentEncoded: true) {
+            // Decoded, so `p%40ss` is sent as `p@ss`; an escape that does not decode is sent as written.
+            let password = url.password(percentEncoded: false) ?? url.password(percentEncoded: true) ?? ""
+            let credentials = "\(url.user(percentEncoded: false) ?? user):\(password)"
             authorization = Base64.encode(Array(credentials.utf8))
         }
         return ProxySettings(host: proxyHost, port: url.port ?? 80, authorization: authorization)

@@ -1,8 +1,13 @@
 import AsyncHTTPClient
-import Foundation
 import MCPWire
 import NIOCore
 import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Builds every request the bridge sends to the MCP server, whatever the transport, so each carries the same
 /// headers in the same way: the bridge's `User-Agent`, the user's `--header`s, the session, the protocol

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The valuable part of a credential set, kept as one secret-store item when there is a store: the client
 /// secret, the refresh token and the registration access token, as a small JSON object of the non-nil ones.

@@ -1,6 +1,11 @@
-public import Foundation
 public import Logging
 import NIOCore
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// What the user asked for, already validated: everything the relay and the commands need to reach a server.
 public struct BridgeSettings: Sendable {

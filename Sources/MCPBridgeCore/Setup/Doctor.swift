@@ -1,10 +1,25 @@
 import AsyncHTTPClient
-import Foundation
 import MCPWire
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(ucrt)
+import ucrt
+#endif
 
 /// `mcp-bridge doctor`: checks each step between this machine and a working session, and says how to fix the
 /// first one that fails.

@@ -1,4 +1,10 @@
+import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Reads `--header "Name: value"` options and `--header-file` files.
 public enum HeaderParser {
@@ -9,8 +15,8 @@ public enum HeaderParser {
             // The text is not echoed: it may be a credential missing its colon.
             throw .configuration("a --header (or header-file line) has no colon; the form is \"Name: value\"")
         }
-        let name = text[..<colon].trimmingCharacters(in: .whitespaces)
-        let rawValue = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let name = text[..<colon].trimmingOWS()
+        let rawValue = text[text.index(after: colon)...].trimmingOWS()
         guard !name.isEmpty, name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }) else {
             throw .configuration("\"\(name)\" is not a valid header name")
         }
@@ -29,7 +35,7 @@ public enum HeaderParser {
         }
         var headers: [HeaderField] = []
         for line in text.split(whereSeparator: \.isNewline) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmingWhitespace()
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             headers.append(try self.parse(trimmed, environment: environment))
         }
@@ -41,7 +47,7 @@ public enum HeaderParser {
     static func expand(_ text: String, environment: [String: String]) throws(BridgeError) -> String {
         var result = ""
         var rest = Substring(text)
-        while let start = rest.range(of: "${") {
+        while let start = rest.firstRange(of: "${") {
             result += rest[..<start.lowerBound]
             guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
                 throw .configuration("unterminated ${ in a header value")

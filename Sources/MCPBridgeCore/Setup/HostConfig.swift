@@ -1,5 +1,10 @@
-public import Foundation
 public import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// The desktop apps whose configuration the bridge can print or install.
 public enum HostApp: String, Sendable, CaseIterable {
@@ -9,7 +14,8 @@ public enum HostApp: String, Sendable, CaseIterable {
 
     /// The app's global MCP configuration file for this user, when the app keeps one in a file.
     public func configFile(environment: [String: String]) -> URL? {
-        let home = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory())
+        let home =
+            environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
         switch self {
         case .claude:
             #if os(macOS)
@@ -123,10 +129,14 @@ public enum HostConfig {
     }
 
     static func shellQuoted(_ text: String) -> String {
-        let safe = text.unicodeScalars.allSatisfy {
-            CharacterSet.alphanumerics.contains($0) || "-_./:@=+,".unicodeScalars.contains($0)
+        // ASCII letters and digits only: any other character, a non-ASCII letter included, gets quoted.
+        let safe = text.unicodeScalars.allSatisfy { scalar in
+            switch scalar {
+            case "a"..."z", "A"..."Z", "0"..."9": true
+            default: "-_./:@=+,".unicodeScalars.contains(scalar)
+            }
         }
-        return safe ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        return safe ? text : "'" + text.replacing("'", with: "'\\''") + "'"
     }
 }
 

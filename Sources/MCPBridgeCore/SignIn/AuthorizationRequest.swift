@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// One browser sign-in (RFC 6749 §4.1 with PKCE, RFC 8252 loopback redirect): what the authorization URL carries
 /// and what the callback is checked against.

@@ -1,5 +1,10 @@
-public import Foundation
 public import Logging
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 #if canImport(Darwin)
 import Darwin
@@ -7,6 +12,9 @@ import Darwin
 import Glibc
 #elseif canImport(Musl)
 import Musl
+#elseif os(Windows)
+// `Process`, which FoundationEssentials lacks; full Foundation is part of the system on Windows.
+import Foundation
 #endif
 
 /// Opens a sign-in URL in the person's browser: `$BROWSER` when set, else the system's opener (`open` on macOS,
@@ -96,7 +104,7 @@ public struct BrowserLauncher: Sendable {
         return browser.split(separator: separator).compactMap { entry -> [String]? in
             guard var words = Self.words(String(entry)), !words.isEmpty else { return nil }
             if words.contains(where: { $0.contains("%s") }) {
-                words = words.map { $0.replacingOccurrences(of: "%s", with: url) }
+                words = words.map { $0.replacing("%s", with: url) }
             } else {
                 words.append(url)
             }
@@ -192,12 +200,16 @@ public struct BrowserLauncher: Sendable {
         guard let pid = Self.spawn(arguments) else { return nil }
         let exit = OneShot<Int32>()
         // A thread of its own, not the shared pools: a browser started directly may run for hours.
-        Thread.detachNewThread {
+        let waiting = DetachedThread.run {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
             // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import.
             let signal = status & 0x7F
             exit.succeed(signal == 0 ? (status >> 8) & 0xFF : 128 + signal)
+        }
+        if !waiting {
+            // The program runs; only its exit status will never be known.
+            exit.fail(BridgeError.configuration("no thread could be started to wait for \(arguments[0])"))
         }
         return Launch(program: arguments[0], exit: exit)
         #endif

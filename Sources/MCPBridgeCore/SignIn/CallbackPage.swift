@@ -1,5 +1,10 @@
-import Foundation
 import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The small page the browser shows after the authorization server sends it back to the bridge: the sign-in
 /// worked, or why not, and that the tab can be closed.
@@ -48,15 +53,23 @@ struct CallbackPage: Sendable, Equatable {
 
     /// The sign-in link's answer: on to the authorization server, with the cookie the callback must carry (sent
     /// only to the callback's path, never readable by scripts, and gone when the sign-in would have expired).
+    ///
+    /// The same cookie is also set for the link's own path, so the browser that opened the link can open it again
+    /// (a closed tab) while every other browser is refused (``linkUsed``).
     static func enter(_ entrance: LoopbackCallbackServer.Entrance, port: Int) -> CallbackPage {
-        let cookie =
-            "\(SignInLink.cookieName(port: port))=\(entrance.cookie); Path=\(LoopbackCallbackServer.callbackPath); "
-            + "HttpOnly; SameSite=Lax; Max-Age=\(max(0, Int(entrance.expiresAt.timeIntervalSinceNow.rounded(.up))))"
+        let maxAge = max(0, Int(entrance.expiresAt.timeIntervalSinceNow.rounded(.up)))
+        let cookie = { (path: String) in
+            "\(SignInLink.cookieName(port: port))=\(entrance.cookie); Path=\(path); HttpOnly; SameSite=Lax; Max-Age=\(maxAge)"
+        }
         return CallbackPage(
             status: .found,
             title: "Signing in",
             message: "On to the sign-in page…",
-            extraHeaders: [("Location", entrance.destination.absoluteString), ("Set-Cookie", cookie)]
+            extraHeaders: [
+                ("Location", entrance.destination.absoluteString),
+                ("Set-Cookie", cookie(LoopbackCallbackServer.callbackPath)),
+                ("Set-Cookie", cookie(entrance.path)),
+            ]
         )
     }
 
@@ -65,6 +78,13 @@ struct CallbackPage: Sendable, Equatable {
         title: "Open the sign-in link in this browser",
         message:
             "This answer reached a browser that did not open this sign-in's link, so it was not used. Open the link the application gave (it starts with http://127.0.0.1) in this browser and sign in again; the sign-in is still waiting."
+    )
+
+    static let linkUsed = CallbackPage(
+        status: .forbidden,
+        title: "This sign-in link was used already",
+        message:
+            "Another browser opened this sign-in link first, so it is not valid here. If that was you, finish signing in there. If it was not, close this page and start the sign-in again from the application (mcp-bridge login), and tell whoever looks after this computer."
     )
 
     static let notWaiting = CallbackPage(

@@ -1,6 +1,11 @@
-import Foundation
 public import MCPWire
 import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// How the bridge proves which client it is at the token, device authorization and revocation endpoints
 /// (RFC 6749 §2.3, RFC 7523 §2.2).

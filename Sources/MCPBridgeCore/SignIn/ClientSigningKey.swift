@@ -1,7 +1,12 @@
 import Crypto
 import CryptoExtras
-public import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// The private key of a pre-registered `private_key_jwt` client (RFC 7523 §2.2, `--private-key-file`), and the
 /// client assertions it signs.
@@ -112,8 +117,8 @@ public struct ClientSigningKey: Sendable, Hashable {
         for label in ["PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE KEY"] {
             let begin = "-----BEGIN \(label)-----"
             let end = "-----END \(label)-----"
-            guard let start = pem.range(of: begin),
-                let finish = pem.range(of: end, range: start.upperBound..<pem.endIndex)
+            guard let start = pem.firstRange(of: begin),
+                let finish = pem[start.upperBound...].firstRange(of: end)
             else { continue }
             return String(pem[start.lowerBound..<finish.upperBound])
         }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// A device authorization (RFC 8628 §3.2): the code a person enters at the verification URI, and the device code
 /// the bridge polls the token endpoint with until they have.

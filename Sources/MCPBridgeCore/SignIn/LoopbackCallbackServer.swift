@@ -1,8 +1,24 @@
-public import Foundation
+import MCPWire
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(ucrt)
+import ucrt
+#endif
 
 /// The bridge's end of a browser sign-in (RFC 8252 §7.3): an HTTP/1.1 listener on `127.0.0.1` that receives the
 /// authorization server's redirect at `/callback` and hands its query to the caller's validator.
@@ -83,7 +99,8 @@ public final class LoopbackCallbackServer: Sendable {
             throw .configuration("the callback port \(port) is not between 1 and 65535; pass --callback-port")
         }
         let inbox = CallbackInbox()
-        let connections = ConnectionCount()
+        let connections = ConnectionSlots()
+        let entered = EntranceUse()
         var bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 16)
         #if !os(Windows)
@@ -91,15 +108,23 @@ public final class LoopbackCallbackServer: Sendable {
         #endif
         bootstrap = bootstrap.childChannelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
-                guard connections.open() else {
-                    // Closed before anything is read: the browser's own connections are long done by then.
+                switch connections.admit(channel) {
+                case .admitted: break
+                case .admittedInPlaceOf(let idle):
+                    // A connection that has sent no request yet gives way: whoever holds every slot open cannot
+                    // keep the browser's callback out.
+                    idle.close(promise: nil)
+                case .refused:
+                    // Every slot is answering a request: closed before anything is read.
                     channel.close(promise: nil)
                     return
                 }
-                channel.closeFuture.whenComplete { _ in connections.closed() }
+                channel.closeFuture.whenComplete { _ in connections.release(channel) }
                 try channel.pipeline.syncOperations.addHandler(RequestLimit())
                 try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                try channel.pipeline.syncOperations.addHandler(CallbackHandler(inbox: inbox, entrance: entrance))
+                try channel.pipeline.syncOperations.addHandler(
+                    CallbackHandler(inbox: inbox, entrance: entrance, entered: entered, slots: connections)
+                )
             }
         }
         let channel: any Channel
@@ -184,20 +209,62 @@ private final class RequestLimit: ChannelInboundHandler {
     }
 }
 
-/// How many connections the listener has open, shared by its event loops.
-private final class ConnectionCount: Sendable {
-    private let count = NIOLockedValueBox(0)
+/// The listener's open connections in the order they came, shared by its event loops.
+private final class ConnectionSlots: Sendable {
+    enum Admission {
+        case admitted
+        /// Admitted; the oldest connection that had sent no request must be closed to make room.
+        case admittedInPlaceOf(any Channel)
+        /// Every slot is answering a request.
+        case refused
+    }
 
-    /// Counts a new connection; `false` (not counted) when ``LoopbackCallbackServer/maximumConnections`` are open.
-    func open() -> Bool {
-        self.count.withLockedValue { count in
-            guard count < LoopbackCallbackServer.maximumConnections else { return false }
-            count += 1
-            return true
+    private struct Slot {
+        var channel: any Channel
+        var requestReceived: Bool
+    }
+
+    private let slots = NIOLockedValueBox<[Slot]>([])
+
+    /// Takes a slot for `channel`, freeing the oldest idle one when all ``LoopbackCallbackServer/
+    /// maximumConnections`` are taken.
+    func admit(_ channel: any Channel) -> Admission {
+        self.slots.withLockedValue { slots in
+            var evicted: (any Channel)?
+            if slots.count >= LoopbackCallbackServer.maximumConnections {
+                guard let oldestIdle = slots.firstIndex(where: { !$0.requestReceived }) else { return .refused }
+                evicted = slots.remove(at: oldestIdle).channel
+            }
+            slots.append(Slot(channel: channel, requestReceived: false))
+            return evicted.map { .admittedInPlaceOf($0) } ?? .admitted
         }
     }
 
-    func closed() { self.count.withLockedValue { $0 -= 1 } }
+    /// Marks `channel` as answering a request: it keeps its slot until it closes.
+    func requestReceived(on channel: any Channel) {
+        self.slots.withLockedValue { slots in
+            if let index = slots.firstIndex(where: { $0.channel === channel }) { slots[index].requestReceived = true }
+        }
+    }
+
+    func release(_ channel: any Channel) {
+        self.slots.withLockedValue { $0.removeAll { $0.channel === channel } }
+    }
+}
+
+/// Whether the sign-in link was opened already: it lets one browser in (and that browser again, by its cookie),
+/// so someone else who learns the link (another user reading a process list, a model with a browser tool) is
+/// refused once the person has opened it, and the person sees the refusal if they were first.
+private final class EntranceUse: Sendable {
+    private let used = NIOLockedValueBox(false)
+
+    /// `true` the first time only.
+    func enter() -> Bool {
+        self.used.withLockedValue { used in
+            defer { used = true }
+            return !used
+        }
+    }
 }
 
 /// Answers one request per connection: the entrance redirects, the callback query goes to the inbox, everything
@@ -208,14 +275,19 @@ private final class CallbackHandler: ChannelInboundHandler {
 
     let inbox: CallbackInbox
     let entrance: LoopbackCallbackServer.Entrance?
+    let entered: EntranceUse
+    let slots: ConnectionSlots
     private var head: HTTPRequestHead?
     private var hasBody = false
     private var answered = false
     private var timeLimit: Scheduled<Void>?
 
-    init(inbox: CallbackInbox, entrance: LoopbackCallbackServer.Entrance?) {
+    init(inbox: CallbackInbox, entrance: LoopbackCallbackServer.Entrance?, entered: EntranceUse, slots: ConnectionSlots)
+    {
         self.inbox = inbox
         self.entrance = entrance
+        self.entered = entered
+        self.slots = slots
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -240,6 +312,7 @@ private final class CallbackHandler: ChannelInboundHandler {
             guard !self.answered, let head = self.head else { return }
             self.answered = true
             self.timeLimit?.cancel()
+            self.slots.requestReceived(on: context.channel)
             self.handle(head, context: context)
         }
     }
@@ -257,6 +330,9 @@ private final class CallbackHandler: ChannelInboundHandler {
         }
         let port = context.channel.localAddress?.port ?? 0
         if let entrance = self.entrance, path == entrance.path {
+            guard Self.carriesCookie(head.headers, entrance, port: port) || self.entered.enter() else {
+                return self.respond(.linkUsed, context: context)
+            }
             return self.respond(.enter(entrance, port: port), context: context)
         }
         guard path == LoopbackCallbackServer.callbackPath else { return self.respond(.notFound, context: context) }
@@ -280,8 +356,8 @@ private final class CallbackHandler: ChannelInboundHandler {
         for header in headers["cookie"] {
             for pair in header.split(separator: ";") {
                 let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name else { continue }
-                let value = parts[1].trimmingCharacters(in: .whitespaces)
+                guard parts.count == 2, parts[0].trimmingOWS() == name else { continue }
+                let value = parts[1].trimmingOWS()
                 if AuthorizationCallback.constantTimeEqual(value, entrance.cookie) { found = true }
             }
         }

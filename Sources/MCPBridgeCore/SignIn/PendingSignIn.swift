@@ -1,6 +1,21 @@
 import Crypto
-public import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(ucrt)
+import ucrt
+#endif
 
 /// A person's sign-in that has started and not finished, written beside the credentials (0600, atomic) by the
 /// copy of the bridge that started it, while it holds the store's lock.

@@ -1,6 +1,21 @@
-import Foundation
 import Logging
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(ucrt)
+import ucrt
+#endif
 
 /// One person's sign-in, run by the copy of the bridge that holds the store's lock: in the browser (authorization
 /// code with PKCE on the loopback redirect) or with a device code. It takes over a sign-in a killed copy left

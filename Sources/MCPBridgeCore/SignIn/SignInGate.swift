@@ -1,7 +1,12 @@
-import Foundation
 import Logging
 import MCPWire
 import NIOConcurrencyHelpers
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Keeps a legacy host from waiting without word while a person signs in.
 ///

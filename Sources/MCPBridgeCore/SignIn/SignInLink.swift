@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// The address a person opens to sign in: a page on the bridge's own loopback listener that sends the browser on to
 /// the authorization server, and marks that browser with a cookie the callback must carry.

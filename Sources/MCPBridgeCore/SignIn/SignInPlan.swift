@@ -1,5 +1,10 @@
-import Foundation
 public import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// How the bridge gets its next token from an authorization server: which grant, as which client, with which
 /// scope. Chosen from the user's settings and the server's metadata, in the order the MCP authorization

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// How the bridge gets its tokens (`--auth`).
 public enum AuthChoice: String, CaseIterable, Sendable {

@@ -1,6 +1,16 @@
-public import Foundation
 import NIOCore
 import NIOPosix
+
+// Public for `STDIN_FILENO`, the default argument of ``HostInput/lines(fileDescriptor:maxLineBytes:)``.
+#if canImport(Glibc)
+public import Glibc
+#elseif canImport(Musl)
+public import Musl
+#elseif canImport(Darwin)
+public import Darwin
+#elseif canImport(ucrt)
+public import ucrt
+#endif
 
 /// One event read from the host's stdin.
 public enum HostInputEvent: Sendable {
@@ -54,7 +64,7 @@ public enum HostInput {
         maxLineBytes: Int,
         _ continuation: AsyncStream<HostInputEvent>.Continuation
     ) {
-        let thread = Thread {
+        let started = DetachedThread.run {
             var splitter = LineSplitter(maxLineBytes: maxLineBytes)
             let chunkSize = 64 * 1024
             let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 1)
@@ -68,7 +78,8 @@ public enum HostInput {
             splitter.finish { continuation.yield($0) }
             continuation.finish()
         }
-        thread.start()
+        // No thread to read with: the input ends, as it would on a read error, and the relay shuts down.
+        if !started { continuation.finish() }
     }
 }
 

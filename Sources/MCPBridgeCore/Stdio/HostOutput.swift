@@ -1,5 +1,15 @@
-public import Foundation
 import NIOConcurrencyHelpers
+
+// Public for `STDOUT_FILENO`, the default argument of ``HostOutput/init(fileDescriptor:)``.
+#if canImport(Glibc)
+public import Glibc
+#elseif canImport(Musl)
+public import Musl
+#elseif canImport(Darwin)
+public import Darwin
+#elseif canImport(ucrt)
+public import ucrt
+#endif
 
 /// Writes JSON-RPC messages to the host (stdout), one per line, never interleaved.
 ///
@@ -30,11 +40,7 @@ public final class HostOutput: ServerMessageSink {
             line.withUnsafeBytes { buffer in
                 var offset = 0
                 while offset < buffer.count {
-                    let written = Foundation.write(
-                        self.fileDescriptor,
-                        buffer.baseAddress! + offset,
-                        buffer.count - offset
-                    )
+                    let written = systemWrite(self.fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
                     if written < 0 {
                         if errno == EINTR || errno == EAGAIN { continue }
                         // The host closed its end (EPIPE): nothing more can reach it.
@@ -49,4 +55,9 @@ public final class HostOutput: ServerMessageSink {
 
     /// Writes a server message to the host.
     public func deliver(_ bytes: [UInt8]) { self.write(bytes) }
+}
+
+/// `write(2)`, under a name of its own: inside ``HostOutput`` its `write(_:)` method hides the free function.
+private func systemWrite(_ fileDescriptor: Int32, _ pointer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(fileDescriptor, pointer, count)
 }

@@ -1,6 +1,11 @@
-import Foundation
 public import Logging
 import NIOConcurrencyHelpers
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Which transport to speak.
 public enum TransportChoice: String, Sendable, CaseIterable {

@@ -1,10 +1,15 @@
 import AsyncHTTPClient
-public import Foundation
 public import Logging
 import MCPWire
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// The HTTP+SSE transport of MCP 2024-11-05, client side: a GET stream whose first event (`endpoint`) names the
 /// URL to POST messages to; every server message, answers included, arrives on that stream.
@@ -134,7 +139,7 @@ public final class LegacySSEConnection: ServerConnection {
 
     /// The URL an `endpoint` event names, when it is on the stream's origin: messages carry the token.
     private func resolveEndpoint(_ data: [UInt8]) -> URL? {
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        let text = String(decoding: data, as: UTF8.self).trimmingWhitespace()
         let resolved = URL(string: text, relativeTo: self.url)?.absoluteURL
         guard let resolved, resolved.scheme == self.url.scheme, resolved.host == self.url.host,
             resolved.port == self.url.port

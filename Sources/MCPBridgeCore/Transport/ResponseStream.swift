@@ -1,9 +1,14 @@
 import AsyncHTTPClient
-import Foundation
 import Logging
 import MCPWire
 import NIOCore
 import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Reads an SSE answer to one request: notifications and server requests go to the host as they arrive, and the
 /// stream ends with the answer to the request.

@@ -1,9 +1,14 @@
 import AsyncHTTPClient
-public import Foundation
 public import Logging
 import MCPWire
 import NIOCore
 import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// The Streamable HTTP transport (MCP 2025-03-26 and later, including 2026-07-28), client side.
 ///

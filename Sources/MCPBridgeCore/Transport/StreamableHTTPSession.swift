@@ -1,8 +1,13 @@
 import AsyncHTTPClient
-import Foundation
 import MCPWire
 import NIOConcurrencyHelpers
 import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Where a Streamable HTTP server is and what the bridge knows about its session with it: the session id, the
 /// negotiated protocol version, the host's handshake, and the tools' `x-mcp-header` annotations.

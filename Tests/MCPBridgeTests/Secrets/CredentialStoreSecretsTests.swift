@@ -156,6 +156,23 @@ struct CredentialStoreSecretsTests {
         }
     }
 
+    @Test("strict (signing out): a damaged item is not a dead end: read as no secrets, then deleted with the file")
+    func strictDamagedItem() async throws {
+        defer { try? FileManager.default.removeItem(at: self.directory) }
+        let secrets = MemorySecretStore()
+        let store = CredentialStore(directory: self.directory, secrets: secrets)
+        let credentials = Self.credentials()
+        try await store.save(credentials)
+        let account = try #require(secrets.items.keys.first)
+        try await secrets.write(Array("not what the bridge wrote".utf8), account: account, label: "damaged")
+        let (issuer, resource) = (credentials.issuer, credentials.resource)
+        let loaded = try await store.loadWithSecrets(issuer: issuer, resource: resource, strict: true)
+        #expect(loaded != nil && loaded?.refreshToken == nil)
+        try await store.remove(issuer: issuer, resource: resource, strict: true)
+        #expect(secrets.items[account] == nil)
+        #expect(try store.load(issuer: issuer, resource: resource) == nil)
+    }
+
     @Test("keychain forced: a failing store is an error that names the way out, and nothing is written")
     func requiredFails() async throws {
         defer { try? FileManager.default.removeItem(at: self.directory) }

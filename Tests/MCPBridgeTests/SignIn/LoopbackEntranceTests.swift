@@ -29,7 +29,7 @@ struct LoopbackEntranceTests {
         return (link, .init(link: link, destination: destination, expiresAt: Date().addingTimeInterval(600)))
     }
 
-    @Test("the link redirects to the authorization URL with an HttpOnly cookie for the callback's path only")
+    @Test("the link redirects once to the authorization URL with an HttpOnly cookie; then only that browser again")
     func redirects() async throws {
         let (link, entrance) = try Self.entrance()
         #expect(link.url.hasPrefix("http://127.0.0.1:1/sign-in/") && link.path.count > "/sign-in/".count + 16)
@@ -38,13 +38,28 @@ struct LoopbackEntranceTests {
         let response = try await Self.get(listener.port, link.path)
         #expect(response.status == .found)
         #expect(response.headers.first(name: "Location") == entrance.destination.absoluteString)
-        let cookie = try #require(response.headers.first(name: "Set-Cookie"))
+        let cookies = response.headers["Set-Cookie"]
+        #expect(cookies.count == 2, "\(cookies)")
+        let cookie = try #require(cookies.first)
         #expect(cookie.hasPrefix("mcp_bridge_sign_in_\(listener.port)=\(link.cookie); Path=/callback; "))
-        #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"))
+        #expect(
+            cookies.last?.hasPrefix("mcp_bridge_sign_in_\(listener.port)=\(link.cookie); Path=\(link.path); ") == true
+        )
+        #expect(cookies.allSatisfy { $0.contains("HttpOnly") && $0.contains("SameSite=Lax") })
         let maxAge = try #require(cookie.firstMatch(of: /Max-Age=(\d+)/).flatMap { Int($0.1) })
         #expect((590...600).contains(maxAge))
         #expect(response.headers.first(name: "Cache-Control") == "no-store")
         #expect(response.headers.first(name: "Referrer-Policy") == "no-referrer")
+        // Used: another browser (no cookie, or a wrong one) is refused; the same browser is let in again.
+        let name = SignInLink.cookieName(port: listener.port)
+        #expect(try await Self.get(listener.port, link.path).status == .forbidden)
+        #expect(
+            try await Self.get(listener.port, link.path, cookie: "\(name)=\(String(repeating: "B", count: 43))").status
+                == .forbidden
+        )
+        let again = try await Self.get(listener.port, link.path, cookie: "\(name)=\(link.cookie)")
+        #expect(again.status == .found)
+        #expect(again.headers.first(name: "Location") == entrance.destination.absoluteString)
         // Another path under /sign-in/ is just not found.
         #expect(try await Self.get(listener.port, "/sign-in/guess").status == .notFound)
         await listener.close()
@@ -89,7 +104,7 @@ struct LoopbackEntranceTests {
         await listener.close()
     }
 
-    @Test("at most 32 connections at once: the next is closed unread, and a slot frees when one closes")
+    @Test("at most 32 connections at once: a new one takes the place of the oldest that sent nothing")
     func connectionCap() async throws {
         let listener = try await LoopbackCallbackServer.bind(port: 0)
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -97,15 +112,16 @@ struct LoopbackEntranceTests {
         for _ in 0...LoopbackCallbackServer.maximumConnections {
             open.append(try await bootstrap.connect(host: "127.0.0.1", port: listener.port).get())
         }
-        // The kernel may hand the listener these in another order than they connected (its queue holds 16, and
-        // a loaded machine retries the rest), so which one is refused is not known: the first to close is it.
+        // Whoever holds every slot cannot keep the browser out: the oldest idle connection gives way. The kernel
+        // may hand the listener these in another order than they connected (its queue holds 16, and a loaded
+        // machine retries the rest), so which one that is is not known: the first to close is it.
         let (closes, closed) = AsyncStream<Int>.makeStream()
         for (index, channel) in open.enumerated() {
             channel.closeFuture.whenComplete { _ in closed.yield(index) }
         }
         var iterator = closes.makeAsyncIterator()
-        let refused = try #require(await iterator.next())
-        open.remove(at: refused)
+        let evicted = try #require(await iterator.next())
+        open.remove(at: evicted)
         for channel in open { #expect(channel.isActive) }
         // One of them sends a request: the listener answers and closes it itself, which frees its slot before the
         // client can see the close (a closed connection is uncounted in the listener's own close).

@@ -1,5 +1,9 @@
 #if os(Linux)
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Glibc
 
 /// A blocking Unix-socket connection to a D-Bus daemon: connect, SASL `EXTERNAL`, whole messages in and out.
