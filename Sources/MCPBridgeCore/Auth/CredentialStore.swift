@@ -57,10 +57,19 @@ public struct CredentialStore: Sendable {
         self.logger = logger
     }
 
-    /// `$MCP_BRIDGE_HOME`, else `~/Library/Application Support/mcp-bridge` on macOS, else
-    /// `$XDG_CONFIG_HOME/mcp-bridge` or `~/.config/mcp-bridge`.
+    /// `$MCP_BRIDGE_HOME`, else `~/Library/Application Support/mcp-bridge` on macOS, `%LOCALAPPDATA%\mcp-bridge`
+    /// on Windows, else `$XDG_CONFIG_HOME/mcp-bridge` or `~/.config/mcp-bridge`.
     public static func defaultDirectory(environment: [String: String]) -> URL {
         if let home = environment["MCP_BRIDGE_HOME"], !home.isEmpty { return URL(fileURLWithPath: home) }
+        #if os(Windows)
+        // Machine state (tokens, locks, pending sign-ins, beside Credential Manager items that do not roam), so the
+        // local application data folder, not the roaming one. Hosts pass LOCALAPPDATA to the processes they start
+        // and no HOME (and Git Bash's drive-less HOME would be wrong here).
+        if let local = environment["LOCALAPPDATA"], !local.isEmpty {
+            return URL(fileURLWithPath: local).appendingPathComponent("mcp-bridge")
+        }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent("AppData/Local/mcp-bridge")
+        #else
         let userHome =
             environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
         #if os(macOS)
@@ -70,6 +79,7 @@ public struct CredentialStore: Sendable {
             return URL(fileURLWithPath: config).appendingPathComponent("mcp-bridge")
         }
         return userHome.appendingPathComponent(".config/mcp-bridge")
+        #endif
         #endif
     }
 
@@ -260,9 +270,7 @@ public struct CredentialStore: Sendable {
         }
     }
 
-    /// Runs `body` holding the cross-process lock for `issuer` and `resource`.
-    ///
-    /// The wait for the lock runs on NIO's blocking-I/O thread pool, never on the cooperative pool.
+    /// Runs `body` holding the cross-process lock for `issuer` and `resource` (``FileLock``).
     public func withLock<T: Sendable>(
         issuer: String,
         resource: String,
@@ -270,21 +278,8 @@ public struct CredentialStore: Sendable {
     ) async throws -> T {
         try self.prepareDirectory()
         let path = self.fileURL(issuer: issuer, resource: resource).deletingPathExtension().path + ".lock"
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw BridgeError.configuration("cannot open lock file \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        let locked = try await NIOThreadPool.singleton.runIfActive {
-            while flock(fd, LOCK_EX) != 0 {
-                if errno != EINTR { return false }
-            }
-            return true
-        }
-        guard locked else {
-            throw BridgeError.configuration("cannot lock \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { flock(fd, LOCK_UN) }
+        let lock = try await FileLock.acquire(path)
+        defer { lock.release() }
         return try await body()
     }
 

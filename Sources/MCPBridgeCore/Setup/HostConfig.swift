@@ -14,12 +14,25 @@ public enum HostApp: String, Sendable, CaseIterable {
 
     /// The app's global MCP configuration file for this user, when the app keeps one in a file.
     public func configFile(environment: [String: String]) -> URL? {
+        #if os(Windows)
+        // Windows apps find the profile in USERPROFILE; HOME is usually unset there.
+        let home =
+            environment["USERPROFILE"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser
+        #else
         let home =
             environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
+        #endif
         switch self {
         case .claude:
             #if os(macOS)
             return home.appendingPathComponent("Library/Application Support/Claude/claude_desktop_config.json")
+            #elseif os(Windows)
+            // Claude Desktop keeps its config in the roaming application data folder.
+            let appData =
+                environment["APPDATA"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+                ?? home.appendingPathComponent("AppData/Roaming")
+            return appData.appendingPathComponent("Claude/claude_desktop_config.json")
             #else
             // No official Linux build; the community builds read the XDG location.
             let base =
