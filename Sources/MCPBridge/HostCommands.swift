@@ -144,7 +144,10 @@ enum HostCommandSupport {
         // What Foundation's `Bundle.main.executablePath` reads there too; FoundationEssentials has no `Bundle`.
         var buffer = [CChar](repeating: 0, count: 4097)
         let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        if count > 0 { return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+        // A result that fills the buffer may have been cut short: the fallback below is better than half a path.
+        if count > 0 && count < buffer.count - 1 {
+            return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
         #else
         if let path = Bundle.main.executablePath { return path }
         #endif

@@ -21,9 +21,9 @@ public enum StandardError {
             var offset = 0
             while offset < buffer.count {
                 let written = writeToStandardError(buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
+                if written <= 0 {
                     #if !os(Windows)
-                    if errno == EINTR { continue }
+                    if written < 0 && errno == EINTR { continue }
                     #endif
                     return
                 }

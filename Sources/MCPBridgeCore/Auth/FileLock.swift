@@ -56,11 +56,18 @@ struct FileLock: Sendable {
         guard descriptor >= 0 else {
             throw BridgeError.configuration("cannot open lock file \(path): \(String(cString: strerror(errno)))")
         }
-        let failure: Int32? = try await NIOThreadPool.singleton.runIfActive {
-            while flock(descriptor, LOCK_EX) != 0 {
-                if errno != EINTR { return errno }
+        let failure: Int32?
+        do {
+            failure = try await NIOThreadPool.singleton.runIfActive {
+                while flock(descriptor, LOCK_EX) != 0 {
+                    if errno != EINTR { return errno }
+                }
+                return nil
             }
-            return nil
+        } catch {
+            // Cancelled while queued for the pool (or the pool is gone): the file is not locked, only open.
+            close(descriptor)
+            throw error
         }
         if let failure {
             close(descriptor)

@@ -17,7 +17,7 @@ public enum HostApp: String, Sendable, CaseIterable {
         #if os(Windows)
         // Windows apps find the profile in USERPROFILE; HOME is usually unset there.
         let home =
-            environment["USERPROFILE"].map { URL(fileURLWithPath: $0) }
+            environment["USERPROFILE"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser
         #else
         let home =
@@ -143,13 +143,23 @@ public enum HostConfig {
 
     static func shellQuoted(_ text: String) -> String {
         // ASCII letters and digits only: any other character, a non-ASCII letter included, gets quoted.
-        let safe = text.unicodeScalars.allSatisfy { scalar in
-            switch scalar {
-            case "a"..."z", "A"..."Z", "0"..."9": true
-            default: "-_./:@=+,".unicodeScalars.contains(scalar)
+        // An empty argument must stay one (empty) word, so it is quoted too.
+        let safe =
+            !text.isEmpty
+            && text.unicodeScalars.allSatisfy { scalar in
+                switch scalar {
+                case "a"..."z", "A"..."Z", "0"..."9": true
+                default: "-_./:@=+,".unicodeScalars.contains(scalar)
+                }
             }
+        guard !safe else { return text }
+        // By scalar, not by Character: an apostrophe followed by a combining mark is one Character, and the shell
+        // would still see the apostrophe.
+        var quoted = "'"
+        for scalar in text.unicodeScalars {
+            if scalar == "'" { quoted += "'\\''" } else { quoted.unicodeScalars.append(scalar) }
         }
-        return safe ? text : "'" + text.replacing("'", with: "'\\''") + "'"
+        return quoted + "'"
     }
 }
 

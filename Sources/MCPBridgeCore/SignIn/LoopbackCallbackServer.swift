@@ -240,10 +240,13 @@ private final class ConnectionSlots: Sendable {
         }
     }
 
-    /// Marks `channel` as answering a request: it keeps its slot until it closes.
-    func requestReceived(on channel: any Channel) {
+    /// Marks `channel` as answering a request, so it keeps its slot until it closes; `false` when it was already
+    /// given up for a newer connection (its close is on the way, and its request must not be acted on).
+    func requestReceived(on channel: any Channel) -> Bool {
         self.slots.withLockedValue { slots in
-            if let index = slots.firstIndex(where: { $0.channel === channel }) { slots[index].requestReceived = true }
+            guard let index = slots.firstIndex(where: { $0.channel === channel }) else { return false }
+            slots[index].requestReceived = true
+            return true
         }
     }
 
@@ -312,7 +315,10 @@ private final class CallbackHandler: ChannelInboundHandler {
             guard !self.answered, let head = self.head else { return }
             self.answered = true
             self.timeLimit?.cancel()
-            self.slots.requestReceived(on: context.channel)
+            guard self.slots.requestReceived(on: context.channel) else {
+                context.close(promise: nil)
+                return
+            }
             self.handle(head, context: context)
         }
     }
