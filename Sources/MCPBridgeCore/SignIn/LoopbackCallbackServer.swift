@@ -95,6 +95,16 @@ public final class LoopbackCallbackServer: Sendable {
     ///
     /// - Throws: ``BridgeError/configuration(_:)`` saying what holds the port back and how to choose another.
     public static func bind(port: Int, entrance: Entrance? = nil) async throws(BridgeError) -> LoopbackCallbackServer {
+        try await Self.bind(port: port, entrance: entrance, requestTimeLimit: Self.requestTimeLimit)
+    }
+
+    /// ``bind(port:entrance:)`` with another limit on how long a connection may take to send its request (tests
+    /// that hold idle connections open on a loaded machine).
+    static func bind(
+        port: Int,
+        entrance: Entrance?,
+        requestTimeLimit: TimeAmount
+    ) async throws(BridgeError) -> LoopbackCallbackServer {
         guard (0...65535).contains(port) else {
             throw .configuration("the callback port \(port) is not between 1 and 65535; pass --callback-port")
         }
@@ -123,7 +133,13 @@ public final class LoopbackCallbackServer: Sendable {
                 try channel.pipeline.syncOperations.addHandler(RequestLimit())
                 try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                 try channel.pipeline.syncOperations.addHandler(
-                    CallbackHandler(inbox: inbox, entrance: entrance, entered: entered, slots: connections)
+                    CallbackHandler(
+                        inbox: inbox,
+                        entrance: entrance,
+                        entered: entered,
+                        slots: connections,
+                        timeLimit: requestTimeLimit
+                    )
                 )
             }
         }
@@ -280,22 +296,29 @@ private final class CallbackHandler: ChannelInboundHandler {
     let entrance: LoopbackCallbackServer.Entrance?
     let entered: EntranceUse
     let slots: ConnectionSlots
+    let requestTimeLimit: TimeAmount
     private var head: HTTPRequestHead?
     private var hasBody = false
     private var answered = false
     private var timeLimit: Scheduled<Void>?
 
-    init(inbox: CallbackInbox, entrance: LoopbackCallbackServer.Entrance?, entered: EntranceUse, slots: ConnectionSlots)
-    {
+    init(
+        inbox: CallbackInbox,
+        entrance: LoopbackCallbackServer.Entrance?,
+        entered: EntranceUse,
+        slots: ConnectionSlots,
+        timeLimit: TimeAmount
+    ) {
         self.inbox = inbox
         self.entrance = entrance
         self.entered = entered
         self.slots = slots
+        self.requestTimeLimit = timeLimit
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.timeLimit = context.eventLoop.assumeIsolated().scheduleTask(
-            in: LoopbackCallbackServer.requestTimeLimit
+            in: self.requestTimeLimit
         ) {
             context.close(promise: nil)
         }
