@@ -24,7 +24,9 @@ let package = Package(
         .library(name: "MCPServerLambda", targets: ["MCPServerLambda"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        // No default traits: FullFoundation links all of Foundation (and ICU's data) for URL-encoded forms' dates,
+        // and ConfigurationSupport brings swift-configuration; we use neither.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
@@ -39,8 +41,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
-        // Sign-in pages: templates kept as string literals, so no resource bundle. No dependencies of its own.
-        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         // Only its HummingbirdBcrypt product (a Swift wrapper over a C bcrypt target) is used: not its session,
         // persist or OTP modules.
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
@@ -48,12 +48,19 @@ let package = Package(
     targets: [
         // The protocol module shared by mcp-server and mcp-bridge: no HTTP framework, no NIO.
         .target(name: "MCPWire", swiftSettings: swiftSettings),
-        // What both executables share on the command line: options that fall back to environment variables.
+        // Sets Swift Concurrency's global-executor hook by link-time reference (SwiftNIO's dlsym lookup finds nothing
+        // when the Swift runtime is linked statically).
+        .target(name: "CGlobalEnqueueHook"),
+        // What both executables share on the command line: options that fall back to environment variables, and
+        // running tasks on the event loops.
         .target(
             name: "MCPCommandLine",
             dependencies: [
+                "CGlobalEnqueueHook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -73,7 +80,6 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 // What the server fetches from others: Client ID Metadata Documents, the upstream OpenID provider,
                 // clients' jwks_uri (OutboundFetcher).

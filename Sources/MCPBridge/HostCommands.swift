@@ -1,6 +1,7 @@
 import ArgumentParser
 import MCPBridgeCore
 import MCPCommandLine
+import MCPWire
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -58,7 +59,7 @@ struct ConfigCommand: ParsableCommand {
             )
         )
         if let file = app.configFile(environment: ProcessInfo.processInfo.environment) {
-            StandardError.write(
+            StandardStream.error.write(
                 "Merge this into \(file.path), or run `mcp-bridge install \(app.rawValue) \(self.url)`.\n"
             )
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MCPBridgeCore
+import MCPCommandLine
 import MCPWire
 import NIOCore
 import NIOPosix
@@ -38,7 +39,7 @@ struct MCPBridgeCommand: AsyncParsableCommand {
         // One event loop runs everything (tasks, HTTP connections): a relay mostly waits, and every hop between
         // threads is a wake-up that adds latency to each call (measured with bench/bridge.sh).
         NIOSingletons.groupLoopCountSuggestion = 1
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        GlobalExecutor.runOnEventLoops()
         await Self.main(nil)
     }
 }

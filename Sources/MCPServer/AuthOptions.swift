@@ -1,9 +1,15 @@
 import ArgumentParser
-import Foundation
 import Logging
 import MCPCommandLine
 import MCPServerAWS
 import MCPServerCore
+import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The authorization flags of `serve`.
 struct AuthOptions: ParsableArguments {
@@ -174,7 +180,7 @@ struct AuthOptions: ParsableArguments {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ValidationError("cannot read the \(name) file \(file)")
             }
-            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.trimmingWhitespace()
         }
         return inline
     }
@@ -206,7 +212,7 @@ struct AuthOptions: ParsableArguments {
                 secretID: secretID,
                 purpose: "reading the registration-token secret",
                 logger: logger
-            ).trimmingCharacters(in: .whitespacesAndNewlines)
+            ).trimmingWhitespace()
             guard token.utf8.count >= 16 else {
                 throw ValidationError("the initial access token in \(secretID) is shorter than 16 characters")
             }
@@ -217,7 +223,7 @@ struct AuthOptions: ParsableArguments {
                 secretID: secretID,
                 purpose: "reading the OIDC client secret",
                 logger: logger
-            ).trimmingCharacters(in: .whitespacesAndNewlines)
+            ).trimmingWhitespace()
             guard !secret.isEmpty else { throw ValidationError("the OIDC client secret in \(secretID) is empty") }
             configuration.signIn.upstream?.clientSecret = secret
         }

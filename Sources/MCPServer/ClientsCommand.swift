@@ -1,9 +1,14 @@
 import ArgumentParser
-import Foundation
 import Logging
 import MCPCommandLine
 import MCPServerCore
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `mcp-server clients …`: the operator's view of registered OAuth clients, on the same store the server
 /// uses (safe while it runs). Output is JSON on stdout; the secret of a new client is printed once.
@@ -240,7 +245,7 @@ enum OperatorLog {
     }
 
     static func fail(_ message: String) -> any Error {
-        FileHandle.standardError.write(Data("mcp-server: \(message)\n".utf8))
+        StandardStream.error.write("mcp-server: \(message)\n")
         return ExitCode.failure
     }
 }

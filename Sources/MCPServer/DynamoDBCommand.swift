@@ -1,8 +1,13 @@
 import ArgumentParser
-import Foundation
 import MCPCommandLine
 import MCPServerAWS
 import MCPServerDynamoDB
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `mcp-server dynamodb …`: sets up the DynamoDB table the `dynamodb` store uses.
 struct DynamoDBCommand: AsyncParsableCommand {

@@ -1,5 +1,10 @@
-import Foundation
 import MCPServerCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// What differs between the two hosts of one router, as one value.
 struct HostProfile: Sendable {

@@ -1,12 +1,18 @@
 import ArgumentParser
-import Foundation
 import Hummingbird
 import Logging
 import MCPCommandLine
 import MCPServerCore
 import MCPServerLambda
+import MCPWire
 import ServiceLifecycle
 import UnixSignals
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `mcp-server` as a Lambda function: what runs when `AWS_LAMBDA_RUNTIME_API` is set.
 ///
@@ -33,11 +39,11 @@ enum LambdaEntry {
             )
         } catch {
             let message = (error as? ValidationError)?.message ?? "\(error)"
-            FileHandle.standardError.write(Data("mcp-server: cannot start on Lambda: \(message)\n".utf8))
+            StandardStream.error.write("mcp-server: cannot start on Lambda: \(message)\n")
             do {
                 try await runtime.initFailed(LambdaFunctionError(type: "Runtime.InitError", message: message))
             } catch {
-                FileHandle.standardError.write(Data("mcp-server: cannot report the start-up error: \(error)\n".utf8))
+                StandardStream.error.write("mcp-server: cannot report the start-up error: \(error)\n")
             }
             throw ExitCode.failure
         }

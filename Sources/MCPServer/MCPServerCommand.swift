@@ -25,7 +25,7 @@ struct MCPServerCommand: AsyncParsableCommand {
     static func main() async {
         // Request handlers then run on the NIO event loops that read the sockets instead of hopping to a
         // separate thread pool for every request: fewer context switches, lower tail latency.
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        GlobalExecutor.runOnEventLoops()
         let arguments = Array(CommandLine.arguments.dropFirst())
         // Lambda starts `bootstrap` with AWS_LAMBDA_RUNTIME_API set: run the Runtime API loop instead of a
         // server, unless an operator command was asked for explicitly.

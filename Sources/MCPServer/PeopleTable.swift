@@ -1,5 +1,10 @@
-import Foundation
 import MCPServerCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `users list`: one row per person, columns padded to line up, never a password hash.
 ///

@@ -1,4 +1,10 @@
+import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The optional profile fields of `users add`, checked and trimmed: they are shown on the consent page and in
 /// `users list`, so they hold no control characters and stay short.
@@ -11,7 +17,7 @@ enum PersonProfile {
     /// - Throws: ``PersonProfileError`` when it is empty, too long or holds control characters.
     static func displayName(_ text: String?) throws(PersonProfileError) -> String? {
         guard let text else { return nil }
-        let name = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = text.trimmingWhitespace()
         guard !name.isEmpty else { throw PersonProfileError("the display name is empty") }
         guard name.count <= Self.maximumDisplayNameLength else {
             throw PersonProfileError(
@@ -29,7 +35,7 @@ enum PersonProfile {
     /// - Throws: ``PersonProfileError`` when it does not have that shape or is too long.
     static func email(_ text: String?) throws(PersonProfileError) -> String? {
         guard let text else { return nil }
-        let email = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let email = text.trimmingWhitespace()
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
             !email.unicodeScalars.contains(where: { Self.isControl($0) || $0.properties.isWhitespace })

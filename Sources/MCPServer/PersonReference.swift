@@ -1,5 +1,11 @@
-import Foundation
 import MCPServerCore
+import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The person an operator names on the command line: a username, or a person id (`usr_…`, `oidc_…`, as `users
 /// list` shows it). People of an upstream provider have no username, so their id is the only way to name them.
@@ -19,7 +25,7 @@ struct PersonReference: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: the ``UsernameError`` of `text` when it is neither a person id nor a valid username, so a mistyped
     ///   name is refused before the store is opened.
     init(_ text: String) throws {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace()
         self.id = Self.isPersonID(trimmed) ? trimmed : nil
         do {
             self.username = try Username(normalizing: text)

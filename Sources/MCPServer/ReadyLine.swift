@@ -1,6 +1,11 @@
-import Foundation
 import MCPServerCore
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The one stderr line that says the server is ready and where; scripts wait for it.
 ///
@@ -21,6 +26,6 @@ enum ReadyLine {
         case .text:
             line = "mcp-server ready: \(mcpURL.absoluteString)"
         }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        StandardStream.error.write(line + "\n")
     }
 }

@@ -1,9 +1,14 @@
 import ArgumentParser
-import Foundation
 import MCPCommandLine
 import MCPServerCore
 import MCPWire
 import NIOSSL
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The flags of `serve` for signing people in: lifetimes of codes, refresh tokens and browser sessions, Client ID
 /// Metadata Documents, and the upstream OpenID Connect provider. Each default is ``SignInConfiguration``'s; on
@@ -290,7 +295,7 @@ struct SignInOptions: ParsableArguments {
             guard let text = try? String(contentsOfFile: secretFile, encoding: .utf8) else {
                 throw ValidationError("cannot read the OIDC client secret file \(secretFile)")
             }
-            secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            secret = text.trimmingWhitespace()
         }
         if let secret, secret.isEmpty { throw ValidationError("the OIDC client secret is empty") }
         let scopes = OAuthScope.parse(try variables.resolve(self.oidcScope, env: "MCP_SERVER_OIDC_SCOPE"))
@@ -320,7 +325,8 @@ struct SignInOptions: ParsableArguments {
         guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty,
             components.query == nil, components.fragment == nil, components.user == nil
         else { throw ValidationError("--oidc-issuer must be an https URL without query or fragment: \(text)") }
-        let loopback = host == "localhost" || IPAddress(host.trimmingCharacters(in: ["[", "]"]))?.isLoopback == true
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        let loopback = host == "localhost" || IPAddress(bare)?.isLoopback == true
         guard components.scheme == "https" || (components.scheme == "http" && loopback) else {
             throw ValidationError("--oidc-issuer must use https (http only on a loopback address): \(text)")
         }

@@ -1,11 +1,16 @@
 import ArgumentParser
-import Foundation
 import Logging
 import MCPCommandLine
 import MCPServerAWS
 import MCPServerCore
 import MCPServerDynamoDB
 import MCPServerSQLite
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Which store to use and where it is, shared by `serve` and the operator commands so they all reach the same store.
 struct StoreOptions: ParsableArguments {

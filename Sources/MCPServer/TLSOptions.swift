@@ -1,10 +1,15 @@
 import ArgumentParser
-import Foundation
 import HummingbirdTLS
 import MCPCommandLine
 import MCPServerCore
 import NIOCore
 import NIOSSL
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// HTTPS and client certificates for `serve` (RFC 8705 mutual TLS).
 struct TLSOptions: ParsableArguments {

@@ -1,5 +1,11 @@
-import Foundation
 import MCPServerCore
+import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 #if canImport(Darwin)
 import Darwin
@@ -48,10 +54,10 @@ enum TerminalPrompt {
         guard tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0 else {
             throw .cannotRead("the terminal", errno: errno)
         }
-        FileHandle.standardError.write(Data(prompt.utf8))
+        StandardStream.error.write(prompt)
         guard let line = try Self.readLine() else {
             // Ctrl-D echoes nothing: end the prompt's line so what follows does not run on from it.
-            FileHandle.standardError.write(Data("\n".utf8))
+            StandardStream.error.write("\n")
             return nil
         }
         guard let text = String(validating: line, as: UTF8.self) else {

@@ -1,8 +1,13 @@
 import ArgumentParser
-import Foundation
 import Logging
 import MCPServerCore
 import NIOPosix
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `mcp-server users …`: the people who sign in, on the same store the server uses (safe while it runs). People who
 /// sign in with a password are added here; people of an upstream provider appear at their first sign-in, and are

@@ -1,9 +1,14 @@
 public import AsyncHTTPClient
-public import Foundation
 public import Logging
 public import MCPWire
 public import NIOCore
 import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// An error an AWS service answered with (its `__type`, shortened to the exception name, and message).
 public struct AWSServiceError: Error, Sendable, CustomStringConvertible {
@@ -116,7 +121,7 @@ public final class AWSJSONClient: Sendable {
 
     private func pause(_ attempt: Int, operation: String, reason: String) async throws {
         // Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"): 0 ... 50 ms * 2^attempt, capped.
-        let ceiling = min(50.0 * pow(2.0, Double(attempt - 1)), 2000.0)
+        let ceiling = min(50.0 * Double(1 << min(max(attempt - 1, 0), 16)), 2000.0)
         let delay = Double.random(in: 0...ceiling)
         self.logger.debug(
             "Retrying AWS call",

@@ -1,5 +1,10 @@
-public import Foundation
 public import Logging
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// Where and as whom to call one AWS service, read from the environment the way the AWS SDKs and CLI read it:
 /// region from `AWS_REGION` (then `AWS_DEFAULT_REGION`, then `us-east-1`), credentials from

@@ -1,6 +1,11 @@
 import Crypto
-public import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// AWS Signature Version 4 (the "Signing AWS API requests" process), for the DynamoDB and Secrets Manager calls
 /// the server makes. Checked against AWS's published SigV4 test suite.
@@ -87,10 +92,17 @@ public struct AWSSigV4Signer: Sendable {
     }
 
     /// `20150830T123600Z` for `date`.
+    private static let amzDateStyle = Date.ISO8601FormatStyle(
+        dateSeparator: .omitted,
+        dateTimeSeparator: .standard,
+        timeSeparator: .omitted,
+        timeZone: .gmt
+    )
+
     public static func amzDate(_ date: Date) -> String {
         // 2015-08-30T12:36:00Z (UTC, whole seconds) -> 20150830T123600Z
         let whole = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
-        return ISO8601DateFormatter().string(from: whole).filter { $0 != "-" && $0 != ":" }
+        return Self.amzDateStyle.format(whole)
     }
 
     static func split(_ target: String) -> (path: String, query: String) {
@@ -120,8 +132,8 @@ public struct AWSSigV4Signer: Sendable {
         guard !query.isEmpty else { return "" }
         let pairs = query.split(separator: "&").map { item -> (String, String) in
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = String(parts[0]).removingPercentEncoding ?? String(parts[0])
-            let value = parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? String(parts[1])) : ""
+            let name = PercentEncoding.decode(parts[0].utf8, form: false) ?? String(parts[0])
+            let value = parts.count > 1 ? (PercentEncoding.decode(parts[1].utf8, form: false) ?? String(parts[1])) : ""
             return (Self.uriEncode(name), Self.uriEncode(value))
         }
         return pairs.sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }.map { "\($0)=\($1)" }.joined(separator: "&")
@@ -129,26 +141,12 @@ public struct AWSSigV4Signer: Sendable {
 
     /// RFC 3986 encoding with AWS's unreserved set (`A-Z a-z 0-9 - . _ ~`), upper-case hex.
     static func uriEncode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(UnicodeScalar(byte))
-            default:
-                let digits = Array("0123456789ABCDEF".unicodeScalars)
-                out.unicodeScalars.append("%")
-                out.unicodeScalars.append(digits[Int(byte >> 4)])
-                out.unicodeScalars.append(digits[Int(byte & 0x0F)])
-            }
-        }
-        return out
+        PercentEncoding.encode(text)
     }
 
     /// Leading and trailing spaces removed, inner runs of spaces collapsed to one.
     static func trimmed(_ value: String) -> String {
         value.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
-            .trimmingCharacters(in: .whitespaces)
+            .trimmingOWS()
     }
 }

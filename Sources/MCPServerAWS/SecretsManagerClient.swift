@@ -1,5 +1,10 @@
-import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Reads secrets from AWS Secrets Manager (`GetSecretValue`) through the same signed JSON client as DynamoDB.
 public struct SecretsManagerClient: Sendable {

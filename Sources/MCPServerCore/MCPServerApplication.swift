@@ -1,8 +1,13 @@
-public import Foundation
 public import Hummingbird
 public import HummingbirdCore
 public import Logging
 import NIOCore
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// Composes the local HTTP server: the shared router, the store as a service, and a callback when ready.
 public enum MCPServerApplication {

@@ -1,5 +1,10 @@
-public import Foundation
 public import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// The settings of `mcp-server serve`, already validated.
 public struct ServerConfiguration: Sendable, Hashable {

@@ -1,6 +1,11 @@
-public import Foundation
 public import MCPServerCore
 import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// Single-use markers (`pk = "claim#<key>", sk = "claim"`), each claimed by one conditional `PutItem`.
 ///

@@ -1,7 +1,12 @@
-public import Foundation
 import MCPServerAWS
 public import MCPServerCore
 import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// Authorization codes (`pk = "code#<hash>", sk = "code"`) and grant families (`pk = "family#<id>",
 /// sk = "family"`). Each redemption, rotation and revocation is one conditional `UpdateItem`.

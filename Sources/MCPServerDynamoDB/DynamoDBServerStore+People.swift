@@ -1,6 +1,11 @@
-import Foundation
 public import MCPServerCore
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// People: `pk = "people", sk = <id>`, and for each username an index item
 /// `pk = "people-by-username", sk = <username>` holding `person_id`. A person and their index item are written

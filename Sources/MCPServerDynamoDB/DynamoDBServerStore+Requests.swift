@@ -1,7 +1,12 @@
-import Foundation
 import MCPServerAWS
 import MCPServerCore
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Building blocks of the sign-in items: attribute values, and requests whose expressions name attributes as
 /// `#name` and values as `:value`.

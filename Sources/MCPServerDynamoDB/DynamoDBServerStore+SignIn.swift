@@ -1,6 +1,11 @@
-public import Foundation
 public import MCPServerCore
 import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// Consents (`pk = "consents#<personID>", sk = <clientID>`, so a person's consents are one Query) and upstream
 /// sign-ins in flight (`pk = "login#<stateHash>", sk = "login"`, taken by one conditional `DeleteItem`).

@@ -1,8 +1,13 @@
-public import Foundation
 public import Logging
 public import MCPServerAWS
 public import MCPServerCore
 public import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// ``ServerStore`` on one DynamoDB table (partition key `pk`, sort key `sk`, TTL attribute `expires_at`).
 ///

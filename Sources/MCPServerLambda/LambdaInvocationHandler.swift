@@ -1,8 +1,13 @@
-import Foundation
 public import Hummingbird
 public import Logging
 public import MCPServerCore
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Answers one invocation through the shared router: decodes the event, runs the request against the
 /// deadline, caps the answer at Lambda's size limit and emits the invocation's metrics. Never throws, because

@@ -1,5 +1,10 @@
-import Foundation
 import NIOConcurrencyHelpers
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// When each table's expired rows were last deleted, so that writes prune at most once per interval.
 ///

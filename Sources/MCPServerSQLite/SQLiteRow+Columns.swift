@@ -1,6 +1,11 @@
-import Foundation
 import MCPServerCore
 import SQLiteNIO
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Typed column reads that report a missing or mistyped column as a corrupt record, naming the table.
 extension SQLiteRow {

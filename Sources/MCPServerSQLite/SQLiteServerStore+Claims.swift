@@ -1,6 +1,11 @@
-public import Foundation
 public import MCPServerCore
 import SQLiteNIO
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 extension SQLiteServerStore {
     /// Migration 4: single-use markers, one row per claimed key until it expires.

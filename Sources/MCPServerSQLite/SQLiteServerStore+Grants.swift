@@ -1,6 +1,11 @@
-public import Foundation
 public import MCPServerCore
 import SQLiteNIO
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 // Each operation is one statement: the store shares one connection between tasks, so a transaction spanning
 // several awaits would interleave with other tasks' statements.

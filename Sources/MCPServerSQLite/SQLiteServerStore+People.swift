@@ -1,6 +1,11 @@
-import Foundation
 public import MCPServerCore
 import SQLiteNIO
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 extension SQLiteServerStore {
     public func insertPerson(_ person: StoredPerson) async throws {

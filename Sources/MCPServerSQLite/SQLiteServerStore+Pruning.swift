@@ -1,5 +1,10 @@
-import Foundation
 import SQLiteNIO
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 extension SQLiteServerStore {
     /// How often a table's expired rows are deleted, at most.

@@ -1,8 +1,13 @@
-public import Foundation
 public import Logging
 public import MCPServerCore
 import MCPWire
 import SQLiteNIO
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// A ``ServerStore`` in one SQLite file: the server's embedded default.
 ///

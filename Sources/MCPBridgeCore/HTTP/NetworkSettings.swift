@@ -114,7 +114,10 @@ public struct NetworkSettings: Sendable {
         )
         // Many requests can be in flight at once (the host does not wait for one answer before the next
         // request), and over HTTP/1.1 each needs its own connection.
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        // An idle connection is dropped after 4 s, before the servers' own keep-alive timeouts end it (uvicorn's and
+        // Node's are 5 s): a request sent on a connection the server is closing at that moment is lost with "the
+        // server closed the connection". Node's undici, which mcp-remote uses, keeps 4 s for the same reason.
+        configuration.connectionPool = .init(idleTimeout: .seconds(4), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         // The bridge retries connection failures itself, with a bounded window, so the host hears back quickly
         // when the server is really gone.
         configuration.connectionPool.retryConnectionEstablishment = false

@@ -1,3 +1,5 @@
+import MCPWire
+
 /// The authorization server's redirect back to the bridge (RFC 6749 §4.1.2), checked against the request it
 /// answers.
 ///

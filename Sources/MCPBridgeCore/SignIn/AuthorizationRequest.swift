@@ -1,4 +1,5 @@
 #if canImport(FoundationEssentials)
+import MCPWire
 public import FoundationEssentials
 #else
 public import Foundation

@@ -1,5 +1,10 @@
-import Foundation
 import JWTKit
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The claims of an access token (RFC 9068 §2.2).
 struct AccessTokenClaims: JWTPayload, Equatable {

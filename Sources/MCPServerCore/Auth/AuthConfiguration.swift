@@ -1,5 +1,10 @@
-public import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// How the server authenticates `/mcp` and runs its authorization server.
 public struct AuthConfiguration: Sendable {

@@ -1,6 +1,11 @@
-public import Foundation
 import JWTKit
 public import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// Everything the OAuth endpoints and the `/mcp` guard share: configuration, keys and the store. The URLs it
 /// answers with belong to each request (``MCPRequestContext/urls``).

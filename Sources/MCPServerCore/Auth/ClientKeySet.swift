@@ -1,5 +1,10 @@
-import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The public keys a `private_key_jwt` client registers (RFC 7591 `jwks`, RFC 7517), checked before they are
 /// stored: a client that sends a private key, a shared secret or a key nobody could verify with is told so at

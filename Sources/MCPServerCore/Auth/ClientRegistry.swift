@@ -1,5 +1,10 @@
-public import Foundation
 public import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// Registers, reads, replaces and removes OAuth clients (RFC 7591, RFC 7592), for the HTTP endpoints and
 /// the operator CLI alike. Secrets are returned once, at creation, and stored only as hashes.

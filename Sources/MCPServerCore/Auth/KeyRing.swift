@@ -1,9 +1,14 @@
 import Crypto
-public import Foundation
 import JWTKit
 public import Logging
 public import MCPWire
 import NIOConcurrencyHelpers
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// The JWT signing and verification keys.
 ///

@@ -1,5 +1,10 @@
-public import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// Who a verified access token speaks for, and what it may do.
 public struct MCPAuthorization: Sendable, Hashable {

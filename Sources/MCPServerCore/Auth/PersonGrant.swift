@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What a person's access token carries besides the client: who signed in, when, and the grant family it belongs to.
 struct PersonGrant: Sendable, Hashable {

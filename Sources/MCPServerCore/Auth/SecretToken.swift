@@ -1,6 +1,11 @@
 import Crypto
-import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Generating, hashing and comparing the server's secrets (client secrets, registration access tokens).
 ///

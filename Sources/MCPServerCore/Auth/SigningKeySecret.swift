@@ -1,6 +1,11 @@
 import Crypto
-import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Turns the text of a signing-key secret (AWS Secrets Manager, an environment variable) into a key source.
 ///
@@ -19,7 +24,7 @@ public enum SigningKeySecret {
 
     /// The key source for `text`.
     public static func keySource(from text: String) throws -> KeyRing.Source {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace()
         guard trimmed.hasPrefix("{") else { return .operatorPEM(try self.pem(from: trimmed)) }
         guard let json = try? JSONValue(parsing: trimmed), let current = json["current"]?.stringValue else {
             throw Invalid(description: #"a JSON signing-key secret must be {"current": KEY, "previous": [KEY, …]}"#)
@@ -36,7 +41,7 @@ public enum SigningKeySecret {
 
     /// One key, as a PEM: given, or derived from a seed.
     private static func pem(from untrimmed: String) throws -> String {
-        let text = untrimmed.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = untrimmed.trimmingWhitespace()
         if text.hasPrefix("-----BEGIN") { return text }
         guard text.utf8.count >= 32 else {
             throw Invalid(

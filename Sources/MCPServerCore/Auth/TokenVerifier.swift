@@ -1,9 +1,14 @@
 import Crypto
-public import Foundation
 import JWTKit
 import Logging
 import MCPWire
 import NIOConcurrencyHelpers
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// Checks bearer tokens on `/mcp` (RFC 9068 §4, RFC 6750).
 ///

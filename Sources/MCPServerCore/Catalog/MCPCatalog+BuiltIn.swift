@@ -1,6 +1,11 @@
-import Foundation
 import MCPWire
 import NIOConcurrencyHelpers
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 extension MCPCatalog {
     /// The catalog every `mcp-server` offers: tools `echo`, `add`, `server_time`, `countdown`, `confirm`, `bump`

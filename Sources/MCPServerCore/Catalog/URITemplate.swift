@@ -1,5 +1,10 @@
-import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Matches URIs against an RFC 6570 level-1 template such as `greeting://{name}`.
 ///
@@ -48,45 +53,19 @@ struct URITemplate: Sendable, Hashable {
             case .variable(let name):
                 let end: Substring.Index
                 if index + 1 < self.parts.count, case .literal(let next) = self.parts[index + 1] {
-                    guard let range = rest.range(of: next) else { return nil }
+                    guard let range = rest.firstRange(of: next) else { return nil }
                     end = range.lowerBound
                 } else {
                     end = rest.endIndex
                 }
                 let value = rest[rest.startIndex..<end]
-                guard !value.isEmpty, !value.contains("/"), let decoded = String(value).removingPercentEncodingStrict
+                guard !value.isEmpty, !value.contains("/"),
+                    let decoded = PercentEncoding.decode(value.utf8, form: false)
                 else { return nil }
                 variables[name] = decoded
                 rest = rest[end...]
             }
         }
         return rest.isEmpty ? variables : nil
-    }
-}
-
-extension String {
-    /// Percent-decodes; `nil` for a malformed escape or invalid UTF-8.
-    fileprivate var removingPercentEncodingStrict: String? {
-        var bytes: [UInt8] = []
-        var iterator = self.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue)
-            else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        return String(strictUTF8: bytes)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

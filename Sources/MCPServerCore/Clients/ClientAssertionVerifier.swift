@@ -1,5 +1,10 @@
-public import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// Checks `private_key_jwt` client authentication at `/token` (RFC 7523 §2.2 and §3, OpenID Connect Core §9):
 /// a JWT the client signed with a key it published in `jwks` or at `jwks_uri`.

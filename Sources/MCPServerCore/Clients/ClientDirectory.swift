@@ -1,5 +1,10 @@
-public import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// Finds the client a `client_id` names: a registered one in the store, or, when the id is an https URL with a
 /// path and documents are enabled, the one its Client ID Metadata Document describes.

@@ -1,5 +1,10 @@
-public import Foundation
 public import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// Fetches Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document) with an
 /// ``OutboundFetcher`` and validates them with the draft's rules (``ClientMetadataDocumentValidator``).

@@ -1,5 +1,10 @@
-public import Foundation
 public import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// Fetches and validates Client ID Metadata Documents; implemented by ``ClientMetadataDocumentFetcher``.
 public protocol ClientMetadataDocumentSource: Sendable {

@@ -1,5 +1,10 @@
-import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The rules of draft-ietf-oauth-client-id-metadata-document for a client ID URL and the document it serves,
 /// with this server's limits on the metadata.
@@ -232,7 +237,7 @@ extension Substring {
     fileprivate func replacingPercentEncodedDots() -> String {
         var text = String(self)
         for encoded in ["%2e", "%2E"] {
-            while let range = text.range(of: encoded) { text.replaceSubrange(range, with: ".") }
+            while let range = text.firstRange(of: encoded) { text.replaceSubrange(range, with: ".") }
         }
         return text
     }

@@ -1,5 +1,10 @@
-public import Foundation
 public import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// A client as `/authorize`, `/token` and `/revoke` see it, however it became known: registered here (DCR or the
 /// operator CLI), or described by a Client ID Metadata Document at its `client_id` URL.

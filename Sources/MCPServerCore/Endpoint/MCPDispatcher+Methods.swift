@@ -1,6 +1,11 @@
-import Foundation
 import Logging
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 extension MCPDispatcher {
     /// One request being answered, with the era and version it is answered in.

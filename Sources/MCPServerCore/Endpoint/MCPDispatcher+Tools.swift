@@ -1,6 +1,11 @@
-import Foundation
 import Logging
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 extension MCPDispatcher {
     /// How one tool run ended.

@@ -1,5 +1,10 @@
-import Foundation
 public import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The protocol versions one deployment serves (`--protocol-versions`): all of them by default, or a subset, so an
 /// operator can retire the legacy era and tests can run a modern-only or a legacy-only server.
@@ -22,7 +27,7 @@ public struct ServedProtocolVersions: Sendable, Hashable, CustomStringConvertibl
     public init?(parsing text: String) {
         var versions: [MCPProtocolVersion] = []
         for item in text.split(separator: ",") {
-            let name = item.trimmingCharacters(in: .whitespaces)
+            let name = item.trimmingOWS()
             switch name.lowercased() {
             case "all": versions += MCPProtocolVersion.all
             case "legacy": versions += MCPProtocolVersion.legacy

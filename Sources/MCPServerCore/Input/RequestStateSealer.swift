@@ -1,6 +1,11 @@
 import Crypto
-import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Seals and opens 2026-07-28 `requestState`: the answers a tool call has gathered so far, which travel through the
 /// client between rounds.

@@ -1,5 +1,10 @@
-public import Foundation
 public import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// A compact JWS (RFC 7515 §7.1) whose header and claims have been read but whose signature has **not** been
 /// checked yet; ``PublicKeySet/verify(_:allowedAlgorithms:)`` checks it.

@@ -1,6 +1,11 @@
-public import Foundation
 public import Logging
 import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 #if canImport(Darwin)
 import Darwin

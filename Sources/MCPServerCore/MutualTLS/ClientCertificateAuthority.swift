@@ -1,6 +1,11 @@
-public import Foundation
 import SwiftASN1
 public import X509
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// The CA certificates `--client-ca` names: a `tls_client_auth` client's certificate must chain to one of them.
 ///

@@ -1,5 +1,11 @@
-import Foundation
 public import Hummingbird
+import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// CORS for browser clients such as MCP Inspector: answers preflights and marks responses, for the
 /// origins the ``OriginPolicy`` allows. Discovery documents and keys are public and allow any origin.
@@ -34,7 +40,7 @@ public struct CORSMiddleware<Context: MCPRequestContext>: RouterMiddleware {
             response.headers[.accessControlAllowMethods] = "GET, POST, PUT, DELETE, OPTIONS"
             // Mirrored tool arguments (Mcp-Param-*) have open-ended names: echo the ones asked for.
             let requested = (request.headers[.accessControlRequestHeaders] ?? "").split(separator: ",")
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.lowercased().hasPrefix("mcp-param-") }
+                .map { $0.trimmingOWS() }.filter { $0.lowercased().hasPrefix("mcp-param-") }
             response.headers[.accessControlAllowHeaders] = ([Self.allowedHeaders] + requested).joined(separator: ", ")
             response.headers[.accessControlMaxAge] = "600"
             response.headers[.vary] = "Origin"

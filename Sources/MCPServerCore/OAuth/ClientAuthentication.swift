@@ -1,6 +1,11 @@
-import Foundation
 import HTTPTypes
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Client authentication at `/token` and `/revoke` (RFC 6749 §2.3, RFC 7009 §2.1): exactly one method per request,
 /// and it must be the one the client registered (`token_endpoint_auth_method`).
@@ -234,7 +239,7 @@ struct ClientAuthentication: Sendable {
     private static func basicCredentials(_ header: String) -> (String, String)? {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "basic",
-            let decoded = Base64.decode(parts[1].trimmingCharacters(in: .whitespaces)),
+            let decoded = Base64.decode(parts[1].trimmingOWS()),
             let text = String(strictUTF8: decoded), let colon = text.firstIndex(of: ":"),
             // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined and base64-encoded.
             let id = FormURLEncoded.decode(Array(text[..<colon].utf8)),

@@ -1,6 +1,11 @@
-import Foundation
 import Hummingbird
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The `application/x-www-form-urlencoded` body of a `/token` or `/revoke` request (RFC 6749 §3.2, RFC 7009 §2.1):
 /// each parameter at most once.
@@ -10,9 +15,7 @@ enum OAuthForm {
 
     /// Reads and parses the body, or throws the `invalid_request` (or 413) to answer with.
     static func read(_ request: inout Request) async throws -> [String: String] {
-        let contentType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(
-            in: .whitespaces
-        )
+        let contentType = request.headers[.contentType]?.split(separator: ";").first?.trimmingOWS()
         guard contentType?.lowercased() == "application/x-www-form-urlencoded" else {
             throw OAuthHTTPError.invalidRequest("Content-Type must be application/x-www-form-urlencoded")
         }

@@ -1,7 +1,12 @@
-import Foundation
 public import Hummingbird
 import Logging
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `POST /dcr` (and `POST /register`): OAuth 2.0 Dynamic Client Registration (RFC 7591).
 public struct RegistrationController: Sendable {

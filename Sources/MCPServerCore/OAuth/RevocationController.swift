@@ -1,8 +1,13 @@
-import Foundation
 public import Hummingbird
 import JWTKit
 import Logging
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `POST /revoke` (RFC 7009): a client revokes one of its own tokens.
 ///

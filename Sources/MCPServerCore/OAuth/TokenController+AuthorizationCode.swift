@@ -1,6 +1,11 @@
-import Foundation
 import HTTPTypes
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 extension TokenController {
     /// `grant_type=authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.5): `code`, the exact `redirect_uri` of the

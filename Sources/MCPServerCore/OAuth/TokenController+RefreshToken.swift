@@ -1,5 +1,10 @@
-import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 extension TokenController {
     /// `grant_type=refresh_token` (RFC 6749 §6): a new access token and a new refresh token; the presented one is

@@ -1,7 +1,12 @@
-import Foundation
 public import Hummingbird
 import Logging
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `POST /token` (RFC 6749 §3.2): the authorization code grant with PKCE (§4.1, RFC 7636), refresh tokens that rotate
 /// on every use (§6, RFC 9700 §4.14), and client credentials (§4.4), with RFC 8707 `resource`.

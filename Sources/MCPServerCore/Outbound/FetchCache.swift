@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Fetched things by URL, each kept for the lifetime its loader says, with concurrent requests for one URL
 /// sharing one fetch.

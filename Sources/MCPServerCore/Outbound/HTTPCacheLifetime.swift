@@ -1,4 +1,10 @@
+import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// How long a fetched response may be reused, from its caching headers (RFC 9111 §4.2.1), within a ceiling.
 ///
@@ -23,12 +29,12 @@ public enum HTTPCacheLifetime {
     static func seconds(_ response: OutboundResponse, now: Date) -> Double? {
         let directives = response.headerValues("cache-control")
             .flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            .map { $0.trimmingOWS().lowercased() }
         if directives.contains(where: { $0 == "no-store" || $0 == "no-cache" || $0.hasPrefix("no-cache=") }) {
             return 0
         }
         if let maxAge = directives.lazy.compactMap(Self.maxAge).first {
-            let age = response.headerValues("age").first.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            let age = response.headerValues("age").first.flatMap { Double($0.trimmingOWS()) }
             return maxAge - max(0, age ?? 0)
         }
         guard let expiresText = response.headerValues("expires").first else { return nil }
@@ -51,7 +57,7 @@ public enum HTTPCacheLifetime {
 
     /// `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110 §5.6.7), or `nil`.
     static func imfFixdate(_ text: String) -> Date? {
-        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: " ")
+        let parts = text.trimmingOWS().split(separator: " ")
         guard parts.count == 6, parts[0].count == 4, parts[0].hasSuffix(","), parts[5] == "GMT",
             parts[1].count == 2, let day = Int(parts[1]),
             let month = Self.months.firstIndex(of: String(parts[2])),

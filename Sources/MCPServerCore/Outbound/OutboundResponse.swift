@@ -1,4 +1,10 @@
+import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A response an ``OutboundFetcher`` read in full (within its size limit).
 public struct OutboundResponse: Sendable, Hashable {
@@ -35,6 +41,6 @@ public struct OutboundResponse: Sendable, Hashable {
     public var mediaType: String? {
         guard let value = self.headerValues("content-type").first else { return nil }
         let type = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
-        return type.trimmingCharacters(in: .whitespaces).lowercased()
+        return type.trimmingOWS().lowercased()
     }
 }

@@ -78,55 +78,55 @@ public struct ConsentPage: Sendable, Hashable {
         self.sealedRequest = sealedRequest
     }
 
-    static let name = "consent"
-
-    var context: [String: Any] {
-        var context: [String: Any] = [
-            "action": self.action,
-            "clientName": self.clientName,
-            "redirectHost": self.redirectHost,
-            "toLoopback": self.redirectKind == .loopback,
-            "toApplication": self.redirectKind == .application,
-            "signedInAs": self.signedInAs,
-            "scopes": self.scopes.map { ["name": $0.name, "description": $0.description] },
-            "hasScopes": !self.scopes.isEmpty,
-            "csrfToken": self.csrfToken,
-            "sealedRequest": self.sealedRequest,
-        ]
-        if let clientHost, !clientHost.isEmpty { context["clientHost"] = clientHost }
-        return context
+    /// The page: who asks, as whom, for what, where the browser goes next (with a warning for a program or an
+    /// app on this device), and Allow or Deny.
+    var html: HTML {
+        PageLayout.page(
+            title: "Allow access?",
+            content: """
+                <h1><strong>\(self.clientName)</strong>\(ClientHostNote.html(self.clientHost)) \
+                wants to use your account</h1>
+                <p class="muted">Signed in as <strong>\(self.signedInAs)</strong></p>
+                \(self.scopeList)
+                <p>Whatever you choose, you will be sent to \
+                <strong>\(self.redirectHost)</strong>\(self.destinationNote).</p>
+                \(self.destinationWarning)
+                <form method="post" action="\(self.action)">
+                <input type="hidden" name="csrf" value="\(self.csrfToken)">
+                <input type="hidden" name="request" value="\(self.sealedRequest)">
+                <button type="submit" name="action" value="allow">Allow</button>
+                <button type="submit" name="action" value="deny" class="secondary">Deny</button>
+                </form>
+                """
+        )
     }
 
-    static let template = """
-        {{<layout}}
-        {{$title}}Allow access?{{/title}}
-        {{$content}}
-        <h1><strong>{{clientName}}</strong>\
-        {{#clientHost}} <span class="muted">(published at <strong>{{clientHost}}</strong>)</span>{{/clientHost}} \
-        wants to use your account</h1>
-        <p class="muted">Signed in as <strong>{{signedInAs}}</strong></p>
-        {{#hasScopes}}
-        <p>It asks to:</p>
-        <ul>
-        {{#scopes}}<li>{{description}} <span class="muted">({{name}})</span></li>
-        {{/scopes}}
-        </ul>
-        {{/hasScopes}}
-        {{^hasScopes}}<p>It asks for no particular permissions.</p>{{/hasScopes}}
-        <p>Whatever you choose, you will be sent to <strong>{{redirectHost}}</strong>\
-        {{#toLoopback}}, a program on this computer{{/toLoopback}}\
-        {{#toApplication}}, an app on this device{{/toApplication}}.</p>
-        {{#toLoopback}}<p class="muted">Allow only if you just started this connection yourself.</p>{{/toLoopback}}
-        {{#toApplication}}<p class="muted">Allow only if you just started this connection yourself.</p>{{/toApplication}}
-        <form method="post" action="{{action}}">
-        <input type="hidden" name="csrf" value="{{csrfToken}}">
-        <input type="hidden" name="request" value="{{sealedRequest}}">
-        <button type="submit" name="action" value="allow">Allow</button>
-        <button type="submit" name="action" value="deny" class="secondary">Deny</button>
-        </form>
-        {{/content}}
-        {{/layout}}
-        """
+    private var scopeList: HTML {
+        guard !self.scopes.isEmpty else { return "<p>It asks for no particular permissions.</p>" }
+        let items = HTML(
+            joining: self.scopes.map { #"<li>\#($0.description) <span class="muted">(\#($0.name))</span></li>\#n"# }
+        )
+        return """
+            <p>It asks to:</p>
+            <ul>
+            \(items)</ul>
+            """
+    }
+
+    private var destinationNote: HTML {
+        switch self.redirectKind {
+        case .web: .empty
+        case .loopback: ", a program on this computer"
+        case .application: ", an app on this device"
+        }
+    }
+
+    private var destinationWarning: HTML {
+        HTML.when(
+            self.redirectKind != .web,
+            #"<p class="muted">Allow only if you just started this connection yourself.</p>"#
+        )
+    }
 }
 
 extension ConsentPage.Scope {

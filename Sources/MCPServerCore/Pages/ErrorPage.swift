@@ -10,20 +10,15 @@ public struct ErrorPage: Sendable, Hashable {
         self.explanation = explanation
     }
 
-    static let name = "error"
-
-    var context: [String: Any] {
-        ["title": self.title, "explanation": self.explanation]
+    /// The page: the title and the explanation, and that the window can be closed.
+    var html: HTML {
+        PageLayout.page(
+            title: "\(self.title)",
+            content: """
+                <h1>\(self.title)</h1>
+                <p>\(self.explanation)</p>
+                <p class="muted">You can close this window.</p>
+                """
+        )
     }
-
-    static let template = """
-        {{<layout}}
-        {{$title}}{{title}}{{/title}}
-        {{$content}}
-        <h1>{{title}}</h1>
-        <p>{{explanation}}</p>
-        <p class="muted">You can close this window.</p>
-        {{/content}}
-        {{/layout}}
-        """
 }

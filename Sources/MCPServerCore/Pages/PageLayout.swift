@@ -1,34 +1,34 @@
-/// The frame every page shares, as a Mustache parent template: pages fill its `title` and `content` blocks
-/// (`{{<layout}}{{$title}}…{{/title}}{{$content}}…{{/content}}{{/layout}}`), so no page needs `{{{…}}}`.
+/// The frame every page shares: pages give it their title and content as ``HTML``, so every value in them is
+/// already escaped.
 ///
 /// It loads nothing from anywhere: no script, no font, no image, and the stylesheet inline (``PageResponse``'s
 /// Content-Security-Policy allows exactly that). The stylesheet keeps to one column at most 28rem wide, 16px text
 /// (phones do not zoom into inputs at that size), 44px-high controls, and a dark scheme when the system asks.
 enum PageLayout {
-    static let name = "layout"
-
-    static let template = """
+    static func page(title: HTML, content: HTML) -> HTML {
+        """
         <!doctype html>
         <html lang="en">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="referrer" content="same-origin">
-        <title>{{$title}}{{/title}}</title>
+        <title>\(title)</title>
         <style>
-        \(style)
+        \(Self.style)
         </style>
         </head>
         <body>
         <main>
-        {{$content}}{{/content}}
+        \(content)
         </main>
         </body>
         </html>
 
         """
+    }
 
-    static let style = """
+    static let style: HTML = """
         :root{color-scheme:light dark;--fg:#1b1b1b;--bg:#fff;--muted:#5c5c5c;--line:#b8b8b8;--accent:#0b57d0;\
         --on-accent:#fff;--error:#b3261e}
         @media (prefers-color-scheme:dark){:root{--fg:#e8e8e8;--bg:#141414;--muted:#a8a8a8;--line:#555;\

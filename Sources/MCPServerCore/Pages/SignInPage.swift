@@ -51,43 +51,42 @@ public struct SignInPage: Sendable, Hashable {
         self.errorMessage = errorMessage
     }
 
-    static let name = "sign-in"
-
-    var context: [String: Any] {
-        var context: [String: Any] = [
-            "action": self.action,
-            "clientName": self.clientName,
-            "redirectHost": self.redirectHost,
-            "csrfToken": self.csrfToken,
-            "sealedRequest": self.sealedRequest,
-            "username": self.username,
-        ]
-        if let clientHost, !clientHost.isEmpty { context["clientHost"] = clientHost }
-        if let errorMessage, !errorMessage.isEmpty { context["errorMessage"] = errorMessage }
-        return context
+    /// The page: the form, and above it the client's name (with the host of its metadata document when it has
+    /// one), where the browser returns to, and why the last attempt failed.
+    var html: HTML {
+        PageLayout.page(
+            title: "Sign in",
+            content: """
+                <h1>Sign in</h1>
+                <p><strong>\(self.clientName)</strong>\(ClientHostNote.html(self.clientHost)) \
+                wants to connect to your account. \
+                It will return to <strong>\(self.redirectHost)</strong>.</p>
+                \(self.errorBox)
+                <form method="post" action="\(self.action)">
+                <input type="hidden" name="csrf" value="\(self.csrfToken)">
+                <input type="hidden" name="request" value="\(self.sealedRequest)">
+                <label for="username">Username</label>
+                <input id="username" name="username" value="\(self.username)" autocomplete="username" \
+                autocapitalize="none" spellcheck="false" required>
+                <label for="password">Password</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required>
+                <button type="submit">Sign in</button>
+                </form>
+                """
+        )
     }
 
-    static let template = """
-        {{<layout}}
-        {{$title}}Sign in{{/title}}
-        {{$content}}
-        <h1>Sign in</h1>
-        <p><strong>{{clientName}}</strong>\
-        {{#clientHost}} <span class="muted">(published at <strong>{{clientHost}}</strong>)</span>{{/clientHost}} \
-        wants to connect to your account. \
-        It will return to <strong>{{redirectHost}}</strong>.</p>
-        {{#errorMessage}}<p class="error" role="alert">{{errorMessage}}</p>{{/errorMessage}}
-        <form method="post" action="{{action}}">
-        <input type="hidden" name="csrf" value="{{csrfToken}}">
-        <input type="hidden" name="request" value="{{sealedRequest}}">
-        <label for="username">Username</label>
-        <input id="username" name="username" value="{{username}}" autocomplete="username" autocapitalize="none" \
-        spellcheck="false" required>
-        <label for="password">Password</label>
-        <input id="password" name="password" type="password" autocomplete="current-password" required>
-        <button type="submit">Sign in</button>
-        </form>
-        {{/content}}
-        {{/layout}}
-        """
+    private var errorBox: HTML {
+        guard let errorMessage, !errorMessage.isEmpty else { return .empty }
+        return "<p class=\"error\" role=\"alert\">\(errorMessage)</p>"
+    }
+}
+
+/// " (published at host)" beside a client's name when it is known by its Client ID Metadata Document; nothing for
+/// a registered client.
+enum ClientHostNote {
+    static func html(_ host: String?) -> HTML {
+        guard let host, !host.isEmpty else { return .empty }
+        return #" <span class="muted">(published at <strong>\#(host)</strong>)</span>"#
+    }
 }

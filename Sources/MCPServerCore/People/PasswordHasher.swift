@@ -1,7 +1,12 @@
-import Foundation
 import HummingbirdBcrypt
 import NIOCore
 import NIOPosix
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Hashes and checks people's passwords with bcrypt (hummingbird-auth's `HummingbirdBcrypt`).
 ///
@@ -108,7 +113,9 @@ public struct PasswordHasher: Sendable {
     /// The bytes bcrypt will see: `password` in NFC, checked against the limits.
     static func key(_ password: String, isNew: Bool) throws(PasswordHashingError) -> String {
         guard !password.isEmpty else { throw .emptyPassword }
-        let normalized = password.precomposedStringWithCanonicalMapping
+        // NFC by the standard library's own normalizer (what String comparison uses), the same result as
+        // Foundation's `precomposedStringWithCanonicalMapping`, which FoundationEssentials lacks.
+        let normalized = String(decoding: password._nfcCodeUnits, as: UTF8.self)
         guard !normalized.utf8.contains(0) else { throw .passwordContainsNUL }
         guard normalized.utf8.count <= Self.maximumBytes else {
             throw .passwordTooLong(maximumBytes: Self.maximumBytes)

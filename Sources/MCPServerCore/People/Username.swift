@@ -1,4 +1,10 @@
+import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A local person's sign-in name, normalized: trimmed, lower-cased, 1 to 64 characters of `a-z 0-9 . _ @ + -`,
 /// starting with a letter or a digit.
@@ -17,7 +23,7 @@ public struct Username: Sendable, Hashable, CustomStringConvertible {
 
     /// - Throws: the ``UsernameError`` naming the first rule `text` breaks.
     public init(normalizing text: String) throws(UsernameError) {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw .empty }
         guard trimmed.count <= Self.maximumLength else { throw .tooLong(maximum: Self.maximumLength) }
         // The set is checked before lower-casing, and only ASCII is lower-cased: Unicode case mapping would fold

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// Where a host's public base URL comes from; the router turns it into each request's ``ServerURLs``.
 public enum BaseURLSource: Sendable, Hashable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// The URLs the server publishes, all derived from its public base URL: an immutable value that each request
 /// carries in its context (``MCPRequestContext/urls``), so nothing that answers a request reads them from

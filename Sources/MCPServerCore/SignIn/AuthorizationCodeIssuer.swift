@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Makes an authorization code and stores only its hash, bound to everything `/token` checks the redemption
 /// against (client, exact redirect URI, PKCE challenge, resource, scopes) and to a new grant family, so that a

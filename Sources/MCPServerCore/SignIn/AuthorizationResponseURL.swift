@@ -1,3 +1,5 @@
+import MCPWire
+
 /// The URL `/authorize` redirects the browser to: the client's redirect URI with the response parameters added.
 ///
 /// RFC 6749 §3.1.2 says the redirect URI's own query MUST be retained, so parameters are appended after it
@@ -54,16 +56,6 @@ public enum AuthorizationResponseURL {
 
     /// Percent-encodes every byte of the UTF-8 form except RFC 3986's unreserved characters.
     static func encode(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            if PKCE.isUnreserved(byte) {
-                output.append(byte)
-            } else {
-                output += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-            }
-        }
-        return String(decoding: output, as: UTF8.self)
+        PercentEncoding.encode(text)
     }
 }

@@ -1,6 +1,11 @@
-import Foundation
 import HTTPTypes
 public import Hummingbird
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `GET /authorize`: validates the request (``AuthorizationRequest``), seals it for this browser, and continues
 /// with whoever is signed in here, or asks the person to sign in.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Who is signed in to this server's pages in one browser: what the session cookie (``SignInCookies/session``)
 /// carries, sealed (``SignInSealer``), so no store holds sessions and any instance can read them.

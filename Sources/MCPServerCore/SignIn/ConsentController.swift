@@ -1,5 +1,10 @@
-import Foundation
 import Hummingbird
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `POST /authorize/consent`: the person's answer on the consent page (after ``SignInForm``'s checks).
 ///

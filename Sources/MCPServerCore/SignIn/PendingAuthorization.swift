@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A validated authorization request waiting for the person to sign in and consent: what the sign-in and consent
 /// forms carry sealed (``SignInSealer``) in their hidden `request` field, and what the upstream provider keeps

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// How the server signs people in for the authorization code grant: lifetimes of what the flow hands out, login
 /// throttles, Client ID Metadata Documents and the upstream OpenID provider, if any.

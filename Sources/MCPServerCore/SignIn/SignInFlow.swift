@@ -1,7 +1,12 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The steps of the browser side of the authorization code flow that several routes share: reading the session,
 /// asking the person to sign in, asking for consent, and issuing the code.

@@ -1,6 +1,12 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
+import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// A POST of the sign-in or consent form, checked before any field in it is used.
 ///
@@ -32,7 +38,7 @@ struct SignInForm: Sendable {
             throw SignInPageError.forbidden(logDetail: "Origin \(origin.prefix(100)) is not this server's")
         }
         let contentType = request.headers[.contentType]?.split(separator: ";").first?
-            .trimmingCharacters(in: .whitespaces).lowercased()
+            .trimmingOWS().lowercased()
         guard contentType == "application/x-www-form-urlencoded" else {
             throw SignInPageError.badForm("Content-Type is not a form")
         }

@@ -1,6 +1,11 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `POST /authorize/sign-in`: checks a username and password from the sign-in form (after ``SignInForm``'s
 /// checks), then starts a session and continues to consent.

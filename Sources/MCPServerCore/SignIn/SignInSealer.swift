@@ -1,6 +1,11 @@
 import Crypto
-import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Seals a value for the browser to carry (a hidden form field, a cookie) and opens it when it comes back:
 /// ChaCha20-Poly1305, so the browser can neither read nor change it.

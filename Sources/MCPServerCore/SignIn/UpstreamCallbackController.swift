@@ -1,6 +1,11 @@
-import Foundation
 import Hummingbird
 import Logging
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `GET /oidc/callback`: where the upstream OpenID provider sends the browser back. The provider
 /// (``UpstreamIdentityProvider/finishSignIn(query:browserHash:callbackURL:now:)``) finishes the sign-in; then the

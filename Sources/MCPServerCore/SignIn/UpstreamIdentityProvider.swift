@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// Signs people in at an upstream OpenID provider instead of with a password here; implemented by
 /// ``UpstreamOIDCProvider``.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// A ``ServerStore`` kept in memory, for tests. (`--database :memory:` is SQLite's own in-memory database.)
 public actor InMemoryServerStore: ServerStore {

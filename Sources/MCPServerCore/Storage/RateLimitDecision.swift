@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// The outcome of counting one hit against a rate limit.
 public struct RateLimitDecision: Sendable, Hashable {

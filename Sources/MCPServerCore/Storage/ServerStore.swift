@@ -1,5 +1,10 @@
-public import Foundation
 public import ServiceLifecycle
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// Everything the server keeps between requests: registered OAuth clients, JWT signing keys, rate-limit
 /// counters, and what signing people in needs (``SignInStore``).

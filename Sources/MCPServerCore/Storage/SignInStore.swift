@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// What signing people in needs from storage: people, authorization codes, refresh-token grant families,
 /// remembered consents, single-use markers and upstream sign-ins in flight.

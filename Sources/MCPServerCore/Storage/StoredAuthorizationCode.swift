@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// An authorization code as the store keeps it: only its hash, bound to everything the token request must repeat.
 ///

@@ -1,5 +1,10 @@
-public import Foundation
 public import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// A registered OAuth client as the store keeps it. Secrets exist only as hashes.
 public struct StoredClient: Sendable, Hashable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// What a person has allowed a client, remembered so the consent page can be skipped next time.
 public struct StoredConsent: Sendable, Hashable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// A grant family: what one authorization-code exchange started, and the refresh tokens rotated from it.
 ///

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// Someone who can sign in: a local account (username and password) or a person known through an upstream
 /// OpenID provider.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// A JWT signing key as the store keeps it.
 public struct StoredSigningKey: Sendable, Hashable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// A sign-in sent to the upstream OpenID provider and not yet back: what the callback needs to finish it.
 ///

@@ -1,5 +1,10 @@
-import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// An HTTP request that arrived as a Lambda event, whichever front door sent it.
 ///
@@ -182,14 +187,20 @@ public struct LambdaHTTPRequest: Sendable {
         LambdaFunctionError(type: "Runtime.InvalidEvent", message: message)
     }
 
-    private static let queryAllowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+?#"))
-
+    /// A query name or value, escaped so that it stays one: what a query may hold (RFC 3986 §3.4) but `&`, `=`, `+`
+    /// (which forms read as a space) and `?`.
     private static func queryEscaped(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: Self.queryAllowed) ?? text
+        PercentEncoding.encode(text) { byte in
+            switch byte {
+            case UInt8(ascii: "&"), UInt8(ascii: "="), UInt8(ascii: "+"): false
+            case UInt8(ascii: "/"): true
+            default: PercentEncoding.isPathSegmentCharacter(byte)
+            }
+        }
     }
 
     /// REST APIs decode `path`; spaces and the like must be escaped again for a request target.
     private static func pathEscaped(_ path: String) -> String {
-        path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+        PercentEncoding.encode(path) { PercentEncoding.isPathSegmentCharacter($0) || $0 == UInt8(ascii: "/") }
     }
 }

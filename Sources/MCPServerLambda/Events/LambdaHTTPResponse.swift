@@ -1,5 +1,10 @@
-import Foundation
 public import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The router's answer, ready to be written in the event's payload format.
 public struct LambdaHTTPResponse: Sendable {

@@ -1,5 +1,10 @@
-public import Foundation
 public import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// CloudWatch metrics in Embedded Metric Format: one JSON log line per invocation that CloudWatch turns into
 /// metrics, with no API call and no agent (the line goes to stdout, which Lambda sends to CloudWatch Logs).

@@ -1,4 +1,4 @@
-import Foundation
+import MCPWire
 
 /// Where EMF lines go: standard output on Lambda (CloudWatch Logs turns them into metrics), a recorder in tests.
 public protocol MetricsSink: Sendable {
@@ -13,6 +13,6 @@ public struct StandardOutputMetricsSink: MetricsSink {
     public func emit(_ line: [UInt8]) {
         var line = line
         line.append(UInt8(ascii: "\n"))
-        FileHandle.standardOutput.write(Data(line))
+        StandardStream.output.write(bytes: line)
     }
 }

@@ -1,5 +1,10 @@
-public import Foundation
 public import NIOCore
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// One event handed out by the Runtime API's `invocation/next`, with the headers that describe it.
 public struct LambdaInvocation: Sendable {

@@ -1,8 +1,13 @@
 public import AsyncHTTPClient
-import Foundation
 import MCPWire
 public import NIOCore
 import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// A client of the Lambda Runtime API (`AWS_LAMBDA_RUNTIME_API`, 2018-06-01): fetch the next event, post its
 /// response or its error, or report that start-up failed.
@@ -96,7 +101,6 @@ public struct LambdaRuntimeClient: LambdaRuntime {
 
     /// Request ids are UUIDs, but nothing from outside goes into a URL unescaped.
     private static func escaped(_ id: String) -> String {
-        id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
-            ?? id
+        PercentEncoding.encode(id, keeping: PercentEncoding.isPathSegmentCharacter)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MCPWire
 import PropertyBased
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import MCPWire
 import Testing
 
 @testable import MCPBridgeCore

@@ -42,7 +42,7 @@ struct PagesRendererTests {
             #expect(html.hasPrefix("<!doctype html>\n<html lang=\"en\">"))
             #expect(html.contains(#"<meta charset="utf-8">"#))
             #expect(html.contains(#"<meta name="viewport" content="width=device-width, initial-scale=1">"#))
-            #expect(html.contains("<style>\n" + PageLayout.style + "\n</style>"))
+            #expect(html.contains("<style>\n\(PageLayout.style)\n</style>"))
             #expect(html.contains("max-width:28rem"))
             #expect(html.contains("prefers-color-scheme:dark"))
             #expect(html.hasSuffix("</html>\n"))
@@ -165,12 +165,37 @@ struct PagesRendererTests {
         }
     }
 
-    @Test func noTemplateUsesUnescapedOutput() {
-        #expect(PageRenderer.templates.count == 4)
-        for (name, template) in PageRenderer.templates {
-            #expect(!template.contains("{{{"), "\(name)")
-            #expect(!template.contains("{{&"), "\(name)")
-            #expect(!template.contains("{{="), "\(name)")
+    /// Markup comes only from literals: an interpolated `String` is escaped, an interpolated ``HTML`` fragment is
+    /// kept as it is (not escaped twice), and a value that looks like markup or like a fragment stays text.
+    @Test func htmlEscapesEveryInterpolatedString() {
+        let value = #"<a href="x">'&amp;'</a>"#
+        let fragment: HTML = "<em>\(value)</em>"
+        #expect(fragment.description == "<em>&lt;a href=&quot;x&quot;&gt;&#39;&amp;amp;&#39;&lt;/a&gt;</em>")
+        let page: HTML = "<p>\(fragment)</p>"
+        #expect(page.description == "<p>\(fragment.description)</p>")
+        #expect(("<p>\(fragment.description)</p>" as HTML).description.hasPrefix("<p>&lt;em&gt;"))
+        #expect(HTML.when(false, "<b>x</b>") == .empty)
+        #expect(HTML.when(true, "<b>x</b>").description == "<b>x</b>")
+        let items: [HTML] = ["1", "<2>"].map { "<i>\($0)</i>" }
+        #expect(HTML(joining: items).description == "<i>1</i><i>&lt;2&gt;</i>")
+    }
+
+    /// Every Unicode scalar but the five passes through unchanged (no other character needs escaping in text or in
+    /// a quoted attribute), and the five never survive.
+    @Test func htmlEscapeTouchesOnlyTheFiveMarkupCharacters() {
+        let special: [Unicode.Scalar: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"]
+        // The Basic Multilingual Plane, and the first of each other plane's blocks.
+        let values = Array(UInt32(0)...0xFFFF) + (1...16).flatMap { plane in (0..<0x100).map { plane << 16 | $0 } }
+        for value in values {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let escaped = HTML.escape(String(Character(scalar)))
+            if let reference = special[scalar] {
+                #expect(escaped == reference)
+            } else if escaped != String(Character(scalar)) {
+                Issue.record("U+\(String(value, radix: 16)) was changed to \(escaped)")
+                return
+            }
         }
+        #expect(HTML.escape("e\u{301}<\u{301}") == "e\u{301}&lt;\u{301}")
     }
 }

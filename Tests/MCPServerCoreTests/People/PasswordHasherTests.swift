@@ -1,3 +1,4 @@
+import Foundation
 import HummingbirdBcrypt
 import Testing
 
@@ -82,6 +83,25 @@ struct PasswordHasherTests {
         let longDecomposed = String(repeating: "e\u{301}", count: 36)
         #expect(longDecomposed.utf8.count == 108)
         #expect(try await self.hasher.verify(longDecomposed, against: try await self.hasher.hash(longDecomposed)))
+    }
+
+    /// The key is the standard library's NFC, which must be what Foundation's `precomposedStringWithCanonicalMapping`
+    /// gave (the hashes stored before the server stopped linking Foundation were made from that): composition,
+    /// reordering of combining marks, singletons (Å sign, Ohm sign), Hangul, and compatibility characters NFC leaves
+    /// alone.
+    @Test func normalizationIsFoundationsNFC() throws {
+        let samples = [
+            "cafe\u{301}", "a\u{323}\u{302}", "a\u{302}\u{323}", "\u{212B}ngstr\u{F6}m", "\u{2126}hm",
+            "\u{1100}\u{1161}\u{11A8}", "\u{FB01}le \u{2460} \u{FF21}", "\u{1E9B}\u{323}", "q\u{307}\u{323}",
+            "\u{0958}\u{0915}\u{093C}", "e\u{301}\u{301}\u{301}", "\u{1F511}\u{200D}\u{1F512}", "plain ascii",
+        ]
+        for sample in samples {
+            let key = try PasswordHasher.key(sample, isNew: false)
+            #expect(
+                Array(key.utf8) == Array(sample.precomposedStringWithCanonicalMapping.utf8),
+                "\(sample.unicodeScalars.map { String($0.value, radix: 16) })"
+            )
+        }
     }
 
     @Test func emptyPasswordsAreRefused() async throws {

@@ -1,5 +1,10 @@
-import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The claim checks of OpenID Connect Core §3.1.3.7 on an ID token whose signature has been verified.
 enum IDTokenCheck {

@@ -1,5 +1,10 @@
-import Foundation
 import MCPWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// How this server authenticates to the upstream token endpoint: `client_secret_basic` or `client_secret_post`
 /// with a secret (whichever the provider lists, Basic when it lists neither or nothing, as OpenID Connect

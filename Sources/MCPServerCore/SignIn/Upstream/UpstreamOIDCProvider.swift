@@ -1,7 +1,12 @@
 import Crypto
-public import Foundation
 public import Logging
 import MCPWire
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// Signs people in at an upstream OpenID Connect provider (Cognito, Okta, Entra ID, Google, Auth0, Keycloak)
 /// with the authorization code flow, PKCE (`S256`) and a `nonce`.
@@ -335,7 +340,7 @@ public struct UpstreamOIDCProvider: UpstreamIdentityProvider {
     /// The name to show: `name`, else `preferred_username`, else the verified email.
     private static func displayName(_ token: SignedJWT) -> String? {
         for claim in ["name", "preferred_username"] {
-            if let value = token.string(claim)?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty {
+            if let value = token.string(claim)?.trimmingWhitespace(), !value.isEmpty {
                 return String(value.prefix(200))
             }
         }

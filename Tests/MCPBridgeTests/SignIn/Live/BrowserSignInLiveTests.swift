@@ -148,9 +148,11 @@ struct BrowserSignInLiveTests {
         #expect(message.contains("sign in at"), "\(message)")
         #expect(waited >= .seconds(2), "the call did not wait for --sign-in-wait: \(waited)")
 
-        // The person finishes: the same bridge then answers.
+        // The person finishes: the same bridge then answers. The code exchange and the server's handshake after the
+        // callback can outlast --sign-in-wait on a loaded machine, so the call waits for the bridge to say it is done.
         rig.hold?.release()
         try await rig.browser.next("callback")
+        _ = try await bridge.stderr.line { $0.contains("Signed in: the server's handshake is done") }
         let late = try await bridge.call(Lines.call("late", "whoami", "{}"), id: "late")
         #expect(late["result"]?["structuredContent"]?["person"]?["username"] == "alice", "\(late)")
         #expect(rig.browser.openings == 1)
