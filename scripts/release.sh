@@ -8,9 +8,9 @@
 # so a tarball never carries a binary that calls itself something else.
 #
 # Each binary is checked to run where no Swift is installed: it is started with `--version` inside a root
-# directory that holds only the binary, the dynamic loader and the C libraries `ldd` names (chroot, with an empty
-# environment), which is all a bare Debian, Ubuntu or Amazon Linux image has of them. Where chroot is not allowed
-# (not root), the same files are used through the loader's --library-path instead. The manifest records the newest
+# directory that holds only the binary, the dynamic loader, the C libraries `ldd` names and /proc (chroot, with an
+# empty environment), which is all a bare Debian, Ubuntu or Amazon Linux image has of them. Where chroot is not
+# allowed (not root), the same files are used through the loader's --library-path instead. The manifest records the newest
 # glibc symbol version each binary needs, which decides the oldest distribution it runs on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,12 +44,13 @@ glibc_needed() {
     objdump -T "$1" 2>/dev/null | grep -o 'GLIBC_[0-9][0-9.]*' | sort -uV | tail -1 | sed 's/GLIBC_//'
 }
 
-# Runs `binary --version` with nothing but the libraries ldd names, and prints what it printed.
+# Runs `binary --version` with nothing but the libraries ldd names, each at the path the loader finds it on a real
+# system, and /proc (the Swift runtime reads the arguments from /proc/self/cmdline: without it --version is lost).
 run_bare() {
-    local binary=$1 root="$work/root-$(basename "$1")" interpreter library
+    local binary=$1 root="$work/root-$(basename "$1")" interpreter library chroot_binary status=0
     interpreter=$(readelf -l "$binary" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
     [ -n "$interpreter" ] || fail "$(basename "$binary") names no program interpreter"
-    mkdir -p "$root/bin" "$root/lib" "$root$(dirname "$interpreter")"
+    mkdir -p "$root/bin" "$root/proc" "$root$(dirname "$interpreter")"
     cp "$binary" "$root/bin/"
     cp -L "$interpreter" "$root$interpreter"
     while read -r library; do
@@ -57,14 +58,21 @@ run_bare() {
             libswift* | libFoundation* | libdispatch* | libBlocksRuntime* | lib_FoundationICU*)
                 fail "$(basename "$binary") loads $(basename "$library") from the Swift toolchain" ;;
         esac
-        cp -L "$library" "$root/lib/"
+        mkdir -p "$root$(dirname "$library")"
+        cp -L "$library" "$root$library"
     done < <(ldd "$binary" | awk '/=> \// { print $3 }')
-    if [ "$(id -u)" = 0 ] && command -v chroot >/dev/null; then
-        # The loader searches /lib; the root's /lib holds exactly the copied libraries.
-        env -i chroot "$root" "$interpreter" --library-path /lib "/bin/$(basename "$binary")" --version
-    else
-        env -i "$root$interpreter" --library-path "$root/lib" "$root/bin/$(basename "$binary")" --version
+    chroot_binary=$(command -v chroot || true)
+    if [ "$(id -u)" = 0 ] && [ -n "$chroot_binary" ] && mount --bind /proc "$root/proc" 2>/dev/null; then
+        # An empty environment (env -i clears PATH, so chroot is named by its full path); the binary is started the
+        # way a shell would start it, through its own program interpreter.
+        env -i "$chroot_binary" "$root" "/bin/$(basename "$binary")" --version || status=$?
+        umount "$root/proc"
+        return "$status"
     fi
+    # Not root, or no mount: the same files through the loader's --library-path, outside a chroot.
+    local directories
+    directories=$(ldd "$binary" | awk '/=> \// { print $3 }' | xargs -r -n1 dirname | sort -u | sed "s|^|$root|" | paste -sd: -)
+    env -i "$root$interpreter" --library-path "$directories" "$root/bin/$(basename "$binary")" --version
 }
 
 manifest_entries=()

@@ -7,9 +7,6 @@
 
 #include "global_enqueue_hook.h"
 
-#include <stdatomic.h>
-#include <stddef.h>
-
 #if defined(_WIN32)
 // On Windows the variable lives in swift_Concurrency.dll and would need dllimport; the bridge does not run there
 // yet (bridge/README.md), so tasks stay on the default executor.
@@ -18,6 +15,9 @@ bool remote_mcp_install_global_enqueue(remote_mcp_enqueue_function enqueue) {
     return false;
 }
 #else
+
+#include <stdatomic.h>
+#include <stddef.h>
 
 // The runtime's types (swift/Runtime/Concurrency.h): both are called with the Swift calling convention.
 typedef void (*swift_enqueue_original)(void *job) __attribute__((swiftcall));
@@ -30,8 +30,14 @@ extern _Atomic(swift_enqueue_hook) swift_task_enqueueGlobal_hook;
 static _Atomic(remote_mcp_enqueue_function) installed_enqueue;
 
 __attribute__((swiftcall)) static void enqueue_through_hook(void *job, swift_enqueue_original original) {
-    (void)original;
-    atomic_load_explicit(&installed_enqueue, memory_order_acquire)(job);
+    // The runtime reads the hook with a plain load, which orders nothing: a thread that sees the hook before it
+    // sees `installed_enqueue` hands the job to the default executor rather than calling NULL.
+    remote_mcp_enqueue_function enqueue = atomic_load_explicit(&installed_enqueue, memory_order_acquire);
+    if (enqueue == NULL) {
+        original(job);
+        return;
+    }
+    enqueue(job);
 }
 
 bool remote_mcp_install_global_enqueue(remote_mcp_enqueue_function enqueue) {

@@ -1,5 +1,6 @@
-#if canImport(FoundationEssentials)
 import MCPWire
+
+#if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
 public import Foundation
