@@ -1,3 +1,4 @@
+import MCPWire
 import NIOHTTP1
 
 #if canImport(FoundationEssentials)
@@ -154,18 +155,6 @@ struct CallbackPage: Sendable, Equatable {
 
     /// `text` safe in HTML element content and attribute values.
     static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
+        HTMLEscaping.escape(text)
     }
 }

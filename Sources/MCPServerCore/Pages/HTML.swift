@@ -1,3 +1,5 @@
+import MCPWire
+
 /// A piece of HTML whose markup can only come from string literals in our code: every `String` interpolated into it
 /// is escaped, so no value a client, a person or an upstream provider supplied can become markup.
 ///
@@ -32,22 +34,10 @@ public struct HTML: Sendable, Hashable, ExpressibleByStringInterpolation, Custom
         condition ? fragment() : .empty
     }
 
-    /// The text with the five characters that are markup in HTML text and in quoted attribute values replaced by
-    /// references: `&`, `<`, `>`, `"` and `'`. The same five Mustache's `{{x}}` escapes.
+    /// The text with `& < > " '` replaced by references (``MCPWire/HTMLEscaping``); the same five Mustache's `{{x}}`
+    /// escapes.
     public static func escape(_ text: some StringProtocol) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
+        HTMLEscaping.escape(text)
     }
 
     public struct StringInterpolation: StringInterpolationProtocol {

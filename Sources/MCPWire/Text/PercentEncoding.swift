@@ -45,8 +45,8 @@ public enum PercentEncoding {
             case UInt8(ascii: "+") where form:
                 bytes.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(Self.hexValue),
-                    let low = iterator.next().flatMap(Self.hexValue)
+                guard let high = iterator.next().flatMap(Hex.value(of:)),
+                    let low = iterator.next().flatMap(Hex.value(of:))
                 else { return nil }
                 bytes.append(high << 4 | low)
             default:
@@ -94,13 +94,4 @@ public enum PercentEncoding {
     }
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
 }

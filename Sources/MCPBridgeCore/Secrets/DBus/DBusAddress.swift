@@ -1,3 +1,5 @@
+import MCPWire
+
 /// Where the session bus listens, from `DBUS_SESSION_BUS_ADDRESS`: a Unix socket, by path or by Linux abstract
 /// name. The other transports (`tcp:`, `launchd:`, `autolaunch:`, `unixexec:`) are refused: a desktop session's
 /// keyring is always behind a Unix socket, and TCP would need cookie authentication for no gain.
@@ -38,20 +40,11 @@ enum DBusAddress: Equatable, Sendable {
                 bytes.append(byte)
                 continue
             }
-            guard let high = utf8.next().flatMap(Self.hexValue), let low = utf8.next().flatMap(Self.hexValue) else {
+            guard let high = utf8.next().flatMap(Hex.value(of:)), let low = utf8.next().flatMap(Hex.value(of:)) else {
                 throw .transport("the session bus address has a bad %-escape in \"\(value)\"")
             }
             bytes.append(high << 4 | low)
         }
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
