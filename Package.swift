@@ -8,6 +8,15 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// How the two programs are linked on Linux. lld instead of gold, and only the symbols the C libraries need exported:
+// the toolchain passes -export-dynamic, which put every Swift symbol of the program in its dynamic symbol table
+// (5 MB of mcp-server, and pages the loader reads at every start). Nothing looks our symbols up at run time:
+// CGlobalEnqueueHook sets the executor hook by link-time reference. The test binary, which links both programs'
+// modules, is linked the same way (Swift Testing finds tests through metadata sections, not symbols).
+let executableLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(["-use-ld=lld", "-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))
+]
+
 let package = Package(
     name: "remote-mcp",
     // hummingbird-auth declares macOS 14; on Linux the platform line changes nothing.
@@ -59,6 +68,7 @@ let package = Package(
                 "CGlobalEnqueueHook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -121,7 +131,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: executableLinkerSettings
         ),
         // What the server needs from AWS: SigV4 signing, the JSON-protocol client, Secrets Manager. No AWS SDK
         // exists in our mirror.
@@ -195,7 +206,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: executableLinkerSettings
         ),
         // Writes clients in a loop so a test can kill -9 it mid-write and check the file (crash safety).
         .executableTarget(

@@ -39,7 +39,7 @@ person_token=$(MCP_BRIDGE_HOME="$person_home" "$bridge" token "$url" --auth brow
 
 echo "bench/bridge.sh $calls: $(nproc) cores, mcp-server $(git rev-parse --short HEAD) release, OAuth on"
 echo
-echo "| bridge | start to first answer, ms (median of 10) | call p50, ms | call p99, ms | added p50, ms | calls/s, 16 in flight | peak RSS, MiB | private, MiB |"
+echo "| bridge | start to first answer, ms (median of 10) | call p50, ms | call p99, ms | added p50, ms | calls/s, 16 in flight | peak RSS, MiB | anonymous, MiB |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 python3 bench/bridge_driver.py "mcp-bridge $(git rev-parse --short HEAD)" "$url" "$token" "$calls" -- \
     "$bridge" "$url" --log-level error

@@ -10,8 +10,8 @@ Measures, against the same server:
   latency   sequential tools/call round trips through the bridge (p50, p99), and the same calls made
             directly over one keep-alive HTTP connection, whose p50 is subtracted to get what the bridge adds
   rate      tools/call per second with 16 requests in flight
-  memory    the bridge's peak resident set (VmHWM) after all of the above, and the part of its resident set
-            that is private to it (what each further copy of the bridge costs)
+  memory    the bridge's peak resident set (VmHWM) after all of the above, and its anonymous memory (what each
+            further copy of the bridge costs; its code is shared through the page cache)
 """
 
 import http.client
@@ -62,13 +62,16 @@ class Bridge:
         return float("nan")
 
     def private_mib(self):
-        """Memory only this process holds (not the shared libraries' code, which copies share)."""
-        total = 0
+        """What each further copy of the bridge costs: its anonymous memory (heap, stacks, thread arenas, and the
+        pages of its own data it wrote, such as relocated pointers). Its code is not counted: the page cache holds
+        one copy for every process that runs the same file (static binary or shared library). Private_Clean and
+        Private_Dirty are not used: they count code pages as "private" while only one process maps them, and as
+        "dirty" while the file was written recently (a binary just stripped)."""
         with open(f"/proc/{self.process.pid}/smaps_rollup") as rollup:
             for line in rollup:
-                if line.startswith(("Private_Clean:", "Private_Dirty:")):
-                    total += int(line.split()[1])
-        return total / 1024
+                if line.startswith("Anonymous:"):
+                    return int(line.split()[1]) / 1024
+        return float("nan")
 
     def close(self):
         self.process.stdin.close()

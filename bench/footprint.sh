@@ -3,7 +3,7 @@
 #   - the Lambda artifact (server/package.sh: static Swift runtime, stripped, bundled loader and C libraries):
 #     zipped and unzipped size, init p50 and warm invocation p50 (bench/lambda_runtime.py);
 #   - mcp-bridge, built with the static Swift runtime (what scripts/release.sh ships) and with the shared one: file
-#     size, start to first answer, added p50 per call, peak RSS and private memory (bench/bridge_driver.py, against
+#     size, start to first answer, added p50 per call, peak RSS and anonymous memory (bench/bridge_driver.py, against
 #     this tree's mcp-server with OAuth on);
 #   - mcp-server (the static binary of each tree): tools/call per second over 32 connections (wrk, auth off).
 #
@@ -25,18 +25,38 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 mib() { awk -v bytes="$1" 'BEGIN { printf "%.1f", bytes / 1048576 }'; }
 
+# static_build TREE ARGUMENTS...: TREE's static release build as its own scripts/release.sh makes it (with its
+# swift_release_build where it has one).
+static_build() {
+    local tree=$1
+    shift
+    (
+        cd "$tree"
+        unset -f swift_release_build
+        source scripts/lib.sh
+        if declare -F swift_release_build >/dev/null; then
+            swift_release_build "$@"
+        else
+            swift build -c release --static-swift-stdlib "$@"
+        fi
+    )
+}
+
 # build TREE NAME: the tree's Lambda zip and its static and dynamic bridges, copied under $work/NAME.
 build() {
     local tree=$1 name=$2
     mkdir -p "$work/$name"
     (cd "$tree" && server/package.sh >&2)
     cp "$tree/server/dist/mcp-server.zip" "$work/$name/mcp-server.zip"
-    (cd "$tree" && swift build -c release --static-swift-stdlib --product mcp-bridge >&2)
-    cp "$(cd "$tree" && swift build -c release --static-swift-stdlib --show-bin-path)/mcp-bridge" "$work/$name/mcp-bridge-static"
-    cp "$(cd "$tree" && swift build -c release --static-swift-stdlib --show-bin-path)/mcp-server" "$work/$name/mcp-server-static"
+    static_build "$tree" --product mcp-bridge >&2
+    static_build "$tree" --product mcp-server >&2
+    cp "$(static_build "$tree" --show-bin-path)/mcp-bridge" "$work/$name/mcp-bridge-static"
+    cp "$(static_build "$tree" --show-bin-path)/mcp-server" "$work/$name/mcp-server-static"
     (cd "$tree" && swift build -c release --product mcp-bridge --scratch-path .build-dynamic >&2)
     cp "$(cd "$tree" && swift build -c release --scratch-path .build-dynamic --show-bin-path)/mcp-bridge" "$work/$name/mcp-bridge-dynamic"
     strip --strip-unneeded "$work/$name/mcp-bridge-static" "$work/$name/mcp-bridge-dynamic"
+    # Written back before they run: pages of a file still dirty in the page cache count as the process's own.
+    sync
     python3 -c 'import os, sys, zipfile
 archive = zipfile.ZipFile(sys.argv[1])
 for info in archive.infolist():
@@ -77,7 +97,7 @@ start_serving "$work/server.log" "$server" serve --host 127.0.0.1 --port 0 --dat
 url=$ready_url
 export MCP_BRIDGE_HOME="$work/bridge-home"
 token=$("$work/current/mcp-bridge-static" token "$url" --log-level error)
-echo "| bridge | start to first answer, ms (median of 10) | call p50, ms | call p99, ms | added p50, ms | calls/s, 16 in flight | peak RSS, MiB | private, MiB |"
+echo "| bridge | start to first answer, ms (median of 10) | call p50, ms | call p99, ms | added p50, ms | calls/s, 16 in flight | peak RSS, MiB | anonymous, MiB |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for name in baseline current; do
     label=$([ "$name" = baseline ] && echo "$baseline_label" || echo "$current_label")

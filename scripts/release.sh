@@ -14,6 +14,7 @@
 # glibc symbol version each binary needs, which decides the oldest distribution it runs on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 [ $# -eq 1 ] || { echo "usage: scripts/release.sh VERSION" >&2; exit 2; }
 version=$1
 [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]] || {
@@ -78,8 +79,8 @@ run_bare() {
 manifest_entries=()
 for product in mcp-bridge mcp-server; do
     echo "release.sh: building $product $version (release, static Swift runtime)" >&2
-    "$swift" build -c release --product "$product" --static-swift-stdlib >&2
-    built="$("$swift" build -c release --static-swift-stdlib --show-bin-path)/$product"
+    SWIFT=$swift swift_release_build --product "$product" >&2
+    built="$(SWIFT=$swift swift_release_build --show-bin-path)/$product"
     [ -x "$built" ] || fail "no binary at $built"
 
     name="$product-$version-linux-$arch"

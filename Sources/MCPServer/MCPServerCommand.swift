@@ -5,7 +5,6 @@ import NIOCore
 import NIOPosix
 
 /// `mcp-server`: a remote MCP server with its own OAuth authorization server.
-@main
 struct MCPServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcp-server",
@@ -22,10 +21,8 @@ struct MCPServerCommand: AsyncParsableCommand {
     /// The first arguments that run as asked even under Lambda's Runtime API.
     static let operatorCommands = ["clients", "users", "keys", "dynamodb", "help", "--help", "-h", "--version"]
 
-    static func main() async {
-        // Request handlers then run on the NIO event loops that read the sockets instead of hopping to a
-        // separate thread pool for every request: fewer context switches, lower tail latency.
-        GlobalExecutor.runOnEventLoops()
+    /// What the program runs (``MCPServerMain``): the Lambda Runtime API loop under Lambda, else the command line.
+    static func runProgram() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         // Lambda starts `bootstrap` with AWS_LAMBDA_RUNTIME_API set: run the Runtime API loop instead of a
         // server, unless an operator command was asked for explicitly.
