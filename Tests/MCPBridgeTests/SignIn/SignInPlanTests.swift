@@ -62,6 +62,24 @@ import Testing
         #expect(try Self.plan(SignInSettings(display: .none), noDevice).grant == .authorizationCode)
     }
 
+    @Test("a remote shell with no display means no browser; a display, or no SSH, means one")
+    func displayIsDetectedFromTheEnvironment() {
+        let ssh = ["SSH_CONNECTION": "192.0.2.1 50000 192.0.2.2 22"]
+        #expect(DisplayAvailability.detect(environment: ssh) == .none)
+        #expect(DisplayAvailability.detect(environment: ["SSH_TTY": "/dev/pts/0"]) == .none)
+        #expect(DisplayAvailability.detect(environment: [:]) == .available)
+        #if os(Linux)
+        // X11 forwarding or a Wayland session over SSH can still show a browser; an empty DISPLAY cannot.
+        #expect(
+            DisplayAvailability.detect(environment: ssh.merging(["DISPLAY": "localhost:10.0"]) { $1 }) == .available
+        )
+        #expect(
+            DisplayAvailability.detect(environment: ssh.merging(["WAYLAND_DISPLAY": "wayland-0"]) { $1 }) == .available
+        )
+        #expect(DisplayAvailability.detect(environment: ssh.merging(["DISPLAY": ""]) { $1 }) == .none)
+        #endif
+    }
+
     @Test func forcedChoicesAreCheckedAgainstTheMetadata() throws {
         #expect(throws: BridgeError.self) {
             try Self.plan(SignInSettings(auth: .device), Self.metadata())

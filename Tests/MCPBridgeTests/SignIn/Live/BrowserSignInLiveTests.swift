@@ -140,6 +140,13 @@ struct BrowserSignInLiveTests {
         #expect(initialize["result"]?["protocolVersion"] != nil, "\(initialize)")
         bridge.send(Lines.initialized)
         try await rig.browser.next("held")
+        // The host's log says where to sign in: the bridge's one-time loopback link.
+        let warning = try JSONValue(
+            parsing: try await bridge.stdout.line { $0.contains(MCPMethod.messageNotification) }
+        )
+        let said = try #require(warning["params"]?["data"]?.stringValue, "\(warning)")
+        #expect(said.hasPrefix("Not signed in yet: sign in at http://127.0.0.1:"), "\(said)")
+        #expect(warning["params"]?["level"] == "warning")
 
         let asked = ContinuousClock.now
         let early = try await bridge.call(Lines.call("early", "whoami", "{}"), id: "early")
@@ -156,6 +163,13 @@ struct BrowserSignInLiveTests {
         let late = try await bridge.call(Lines.call("late", "whoami", "{}"), id: "late")
         #expect(late["result"]?["structuredContent"]?["person"]?["username"] == "alice", "\(late)")
         #expect(rig.browser.openings == 1)
+        // The host heard that its lists may have changed, so it asks for the server's real ones.
+        for method in [
+            MCPMethod.toolsListChangedNotification, MCPMethod.promptsListChangedNotification,
+            MCPMethod.resourcesListChangedNotification,
+        ] {
+            try await bridge.stdout.line { $0.contains(#""method":"\#(method)""#) }
+        }
     }
 }
 
