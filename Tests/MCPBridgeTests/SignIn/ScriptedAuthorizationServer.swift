@@ -29,6 +29,8 @@ final class ScriptedAuthorizationServer: Sendable {
         var status: Int
         var body: String
         var contentType = "application/json"
+        /// More response headers (`WWW-Authenticate`, for a resource server's challenge).
+        var headers: [String: String] = [:]
 
         static func json(_ body: String, status: Int = 200) -> Response { Response(status: status, body: body) }
 
@@ -120,6 +122,7 @@ final class ScriptedAuthorizationServer: Sendable {
                 var responseHeaders = HTTPHeaders()
                 responseHeaders.add(name: "Content-Type", value: response.contentType)
                 responseHeaders.add(name: "Content-Length", value: String(response.body.utf8.count))
+                for (name, value) in response.headers { responseHeaders.add(name: name, value: value) }
                 let status = HTTPResponseStatus(statusCode: response.status)
                 context.write(
                     self.wrapOutboundOut(
