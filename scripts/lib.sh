@@ -6,9 +6,17 @@
 # which is why these are command-line flags and not Package.swift settings (those reach our own targets only).
 # scripts/release.sh, server/package.sh and bench/footprint.sh build with it, so they do not recompile each other's
 # objects (bench/lib.sh's shared-runtime build still does). $SWIFT overrides the swift command.
+# On Linux, lld places the functions scripts/hot-code.order lists (what a session runs) first and together, so fewer
+# pages of code become resident (see scripts/hot-code.sh); HOT_CODE_ORDER=none links without it.
 swift_release_build() {
+    local order=() file
+    file="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/hot-code.order"
+    if [ "$(uname -s)" = Linux ] && [ "${HOT_CODE_ORDER:-}" != none ] && [ -f "$file" ]; then
+        order=(-Xlinker "--symbol-ordering-file=$file" -Xlinker --no-warn-symbol-ordering)
+    fi
     "${SWIFT:-swift}" build -c release --static-swift-stdlib \
-        -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections -Xcc -fdata-sections "$@"
+        -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections -Xcc -fdata-sections \
+        ${order[@]+"${order[@]}"} "$@"
 }
 
 # start_serving LOG COMMAND [ARGUMENTS...]
